@@ -1,0 +1,141 @@
+package org.chatsuite.user.account;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.chatsuite.user.web.ApiException;
+import org.chatsuite.user.web.ApiResponse;
+import org.chatsuite.user.web.ApiResponse.PageMeta;
+import org.chatsuite.user.web.Validation;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.security.Authenticated;
+
+/** The caller's profile, and other users for finding chat partners. */
+@Path("/api/users")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class AccountResource {
+
+    static final int MAX_PAGE = 100;
+    static final int MAX_BATCH = 256;
+
+    private final JsonWebToken jwt;
+
+    AccountResource(JsonWebToken jwt) {
+        this.jwt = jwt;
+    }
+
+    @GET
+    @Path("/profile/")
+    public ApiResponse<UserView> profile() {
+        return ApiResponse.ok(UserView.of(currentUser()));
+    }
+
+    @PATCH
+    @Path("/profile/")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Transactional
+    public ApiResponse<UserView> updateProfile(ProfileUpdate update) {
+        if (update == null) {
+            throw ApiException.badParameter("Request body must be a JSON object");
+        }
+        User user = currentUser();
+        Validation validation = new Validation();
+        String firstName = update.firstName() == null ? null : NameRules.check(validation, "first_name", update.firstName());
+        String lastName = update.lastName() == null ? null : NameRules.check(validation, "last_name", update.lastName());
+        validation.throwIfInvalid();
+        if (firstName != null) {
+            user.firstName = firstName;
+        }
+        if (lastName != null) {
+            user.lastName = lastName;
+        }
+        return ApiResponse.ok("Profile updated", UserView.of(user));
+    }
+
+    @GET
+    @Path("/list/")
+    public ApiResponse<List<UserView>> list(@QueryParam("q") String q, @QueryParam("limit") String limitParam,
+            @QueryParam("offset") String offsetParam) {
+        int limit = Math.min(QueryParams.nonNegativeInt("limit", limitParam, MAX_PAGE), MAX_PAGE);
+        int offset = QueryParams.nonNegativeInt("offset", offsetParam, 0);
+        String query = "id <> :me";
+        Parameters params = Parameters.with("me", callerId());
+        if (q != null && !q.isBlank()) {
+            query += " and (lower(email) like :q escape '\\' or lower(concat(firstName, ' ', lastName)) like :q escape '\\')";
+            params.and("q", "%" + likeEscape(q.strip().toLowerCase(java.util.Locale.ROOT)) + "%");
+        }
+        long total = User.count(query, params);
+        List<UserView> users = limit == 0 ? List.of()
+                : User.<User>find(query, Sort.descending("dateJoined", "id"), params)
+                        .range(offset, offset + limit - 1).stream().map(UserView::of).toList();
+        return ApiResponse.page(users, new PageMeta(limit, offset, total));
+    }
+
+    @GET
+    @Path("/batch/")
+    public ApiResponse<List<UserView>> batch(@QueryParam("ids") String idsParam) {
+        Set<Long> ids = new LinkedHashSet<>();
+        if (idsParam != null && !idsParam.isBlank()) {
+            for (String part : idsParam.split(",")) {
+                ids.add(QueryParams.positiveId("ids", part.strip()));
+            }
+        }
+        if (ids.isEmpty()) {
+            throw ApiException.badParameter("ids must list at least one user id, e.g. ?ids=1,2,3");
+        }
+        if (ids.size() > MAX_BATCH) {
+            throw ApiException.badParameter("At most " + MAX_BATCH + " ids per request");
+        }
+        List<UserView> users = new ArrayList<>();
+        User.<User>list("id in ?1", Sort.ascending("id"), ids).forEach(u -> users.add(UserView.of(u)));
+        return ApiResponse.ok(users);
+    }
+
+    @GET
+    @Path("/{id}/")
+    public ApiResponse<UserView> byId(@PathParam("id") String idParam) {
+        User user = User.findById(QueryParams.positiveId("id", idParam));
+        if (user == null) {
+            throw ApiException.notFound("User not found");
+        }
+        return ApiResponse.ok(UserView.of(user));
+    }
+
+    private long callerId() {
+        return Long.parseLong(jwt.getSubject());
+    }
+
+    private User currentUser() {
+        User user = User.findById(callerId());
+        if (user == null) {
+            throw ApiException.unauthorized("user_not_found", "The token's user no longer exists");
+        }
+        return user;
+    }
+
+    private static String likeEscape(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    @RegisterForReflection
+    public record ProfileUpdate(String firstName, String lastName) {
+    }
+
+}

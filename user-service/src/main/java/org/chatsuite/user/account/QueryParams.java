@@ -1,0 +1,41 @@
+package org.chatsuite.user.account;
+
+import org.chatsuite.user.web.ApiException;
+
+/** Parsing of numeric query and path parameters into clear 400s instead of 404s or 500s. */
+final class QueryParams {
+
+    private QueryParams() {
+    }
+
+    static int nonNegativeInt(String name, String raw, int fallback) {
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw.strip());
+            if (value < 0) {
+                throw ApiException.badParameter(name + " must not be negative");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiException.badParameter(name + " must be a whole number");
+        }
+    }
+
+    static long positiveId(String name, String raw) {
+        try {
+            long value = Long.parseLong(raw);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.badParameter(name + " must contain positive integer user ids, got '" + abbreviate(raw) + "'");
+    }
+
+    private static String abbreviate(String raw) {
+        return raw.length() > 40 ? raw.substring(0, 40) + "…" : raw;
+    }
+}

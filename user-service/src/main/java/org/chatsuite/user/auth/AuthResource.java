@@ -1,0 +1,190 @@
+package org.chatsuite.user.auth;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.PersistenceException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.chatsuite.user.account.NameRules;
+import org.chatsuite.user.account.User;
+import org.chatsuite.user.account.UserView;
+import org.chatsuite.user.web.ApiException;
+import org.chatsuite.user.web.ApiResponse;
+import org.chatsuite.user.web.Validation;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.security.Authenticated;
+
+/** Registration, login, token refresh and logout. */
+@Path("/api/users")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthResource {
+
+    private static final String INVALID_CREDENTIALS = "Invalid email or password";
+
+    private final PasswordHasher passwords;
+    private final Sessions sessions;
+    private final Revocations revocations;
+    private final LoginThrottle loginThrottle;
+    private final AuthCookie cookie;
+    private final JsonWebToken jwt;
+
+    AuthResource(PasswordHasher passwords, Sessions sessions, Revocations revocations, LoginThrottle loginThrottle,
+            AuthCookie cookie, JsonWebToken jwt) {
+        this.jwt = jwt;
+        this.passwords = passwords;
+        this.sessions = sessions;
+        this.revocations = revocations;
+        this.loginThrottle = loginThrottle;
+        this.cookie = cookie;
+    }
+
+    @POST
+    @Path("/register/")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response register(Registration body) {
+        Registration r = body == null ? Registration.EMPTY : body;
+        Validation validation = new Validation();
+        String email = CredentialRules.email(validation, r.email());
+        String firstName = NameRules.check(validation, "first_name", r.firstName());
+        String lastName = NameRules.check(validation, "last_name", r.lastName());
+        CredentialRules.password(validation, r.password(), r.passwordConfirm(), email);
+        validation.throwIfInvalid();
+
+        // Hash outside the transaction: it is the slow part and needs no connection.
+        String hash = passwords.hash(r.password());
+        try {
+            UserSession created = QuarkusTransaction.requiringNew().call(() -> {
+                if (User.findByEmail(email) != null) {
+                    throw duplicateEmail();
+                }
+                User user = new User();
+                user.email = email;
+                user.firstName = firstName;
+                user.lastName = lastName;
+                user.passwordHash = hash;
+                user.dateJoined = Instant.now();
+                user.persistAndFlush();
+                return new UserSession(UserView.of(user), sessions.start(user));
+            });
+            return Response.status(Response.Status.CREATED)
+                    .cookie(cookie.carrying(created.tokens().accessToken(), sessions.accessTokenTtl()))
+                    .entity(ApiResponse.ok("User registered successfully", created.user()))
+                    .build();
+        } catch (PersistenceException e) {
+            // Two registrations of one address raced past the check: the unique index decided.
+            if (isUniqueViolation(e)) {
+                throw duplicateEmail();
+            }
+            throw e;
+        }
+    }
+
+    @POST
+    @Path("/login/")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response login(Credentials body) {
+        Credentials c = body == null ? new Credentials(null, null) : body;
+        Validation validation = new Validation();
+        if (c.email() == null || c.email().isBlank()) {
+            validation.reject("email", "This field is required.");
+        }
+        if (c.password() == null || c.password().isEmpty()) {
+            validation.reject("password", "This field is required.");
+        }
+        validation.throwIfInvalid();
+
+        loginThrottle.checkAllowed(c.email());
+        User candidate = User.findByEmail(c.email().strip());
+        boolean matches = candidate == null ? passwords.matchesNothing(c.password())
+                : passwords.matches(c.password(), candidate.passwordHash);
+        if (!matches) {
+            loginThrottle.recordFailure(c.email());
+            throw ApiException.unauthorized("invalid_credentials", INVALID_CREDENTIALS);
+        }
+        loginThrottle.reset(c.email());
+        UserSession session = QuarkusTransaction.requiringNew().call(() -> {
+            User user = User.findById(candidate.id);
+            user.lastSeen = Instant.now();
+            return new UserSession(UserView.of(user), sessions.start(user));
+        });
+        return Response.ok(ApiResponse.ok("Login successful", session))
+                .cookie(cookie.carrying(session.tokens().accessToken(), sessions.accessTokenTtl()))
+                .build();
+    }
+
+    @POST
+    @Path("/token/refresh/")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response refresh(RefreshRequest body) {
+        if (body == null || body.refreshToken() == null || body.refreshToken().isBlank()) {
+            throw ApiException.fieldError("refresh_token", "This field is required.");
+        }
+        Sessions.Refreshed refreshed;
+        try {
+            refreshed = sessions.refresh(body.refreshToken());
+        } catch (Sessions.ReuseDetected e) {
+            revocations.revokeSession(e.familyId(), sessions.accessTokenTtl());
+            throw e;
+        }
+        UserSession session = new UserSession(UserView.of(refreshed.user()), refreshed.tokens());
+        return Response.ok(ApiResponse.ok("Token refreshed", session))
+                .cookie(cookie.carrying(session.tokens().accessToken(), sessions.accessTokenTtl()))
+                .build();
+    }
+
+    @POST
+    @Path("/logout/")
+    @Authenticated
+    public Response logout() {
+        revocations.revokeToken(jwt.getTokenID(), Instant.ofEpochSecond(jwt.getExpirationTime()));
+        String sid = jwt.getClaim("sid");
+        if (sid != null) {
+            UUID family = UUID.fromString(sid);
+            sessions.end(family);
+            revocations.revokeSession(family, sessions.accessTokenTtl());
+        }
+        return Response.ok(ApiResponse.ok("Logged out successfully", null)).cookie(cookie.cleared()).build();
+    }
+
+    private static ApiException duplicateEmail() {
+        return ApiException.fieldError("email", "A user with this email already exists.");
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @RegisterForReflection
+    public record Registration(String email, String firstName, String lastName, String password, String passwordConfirm) {
+        static final Registration EMPTY = new Registration(null, null, null, null, null);
+    }
+
+    @RegisterForReflection
+    public record Credentials(String email, String password) {
+    }
+
+    @RegisterForReflection
+    public record RefreshRequest(String refreshToken) {
+    }
+
+    /** A user with the tokens of their session: the {@code data} of login and refresh. */
+    @RegisterForReflection
+    public record UserSession(@JsonUnwrapped UserView user, Sessions.Tokens tokens) {
+    }
+}

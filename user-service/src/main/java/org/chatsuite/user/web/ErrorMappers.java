@@ -1,0 +1,81 @@
+package org.chatsuite.user.web;
+
+import java.util.Map;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
+/** The one place where failures become the error envelope of the API contract. */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e, ContainerRequestContext request) {
+        Response.ResponseBuilder response = envelope(e.status(), e.code(), e.getMessage(), e, request);
+        e.headers().forEach(response::header);
+        return response.build();
+    }
+
+    @ServerExceptionMapper({ JsonProcessingException.class, MismatchedInputException.class })
+    public Response malformedJson(Exception e, ContainerRequestContext request) {
+        return envelope(400, "malformed_json", "Request body is not valid JSON of the expected shape", null, request).build();
+    }
+
+    @ServerExceptionMapper
+    public Response notAuthenticated(UnauthorizedException e, ContainerRequestContext request) {
+        return envelope(401, "not_authenticated", "Authentication credentials were not provided", null, request).build();
+    }
+
+    @ServerExceptionMapper
+    public Response badToken(AuthenticationFailedException e, ContainerRequestContext request) {
+        return envelope(401, "token_invalid", "Token is invalid, expired or revoked", null, request).build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, ContainerRequestContext request) {
+        return envelope(403, "forbidden", "You do not have permission to perform this action", null, request).build();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, ContainerRequestContext request) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.errorf(e, "request %s failed", requestId(request));
+        }
+        Response.ResponseBuilder response = envelope(status, HttpErrors.code(status), HttpErrors.message(status), null, request);
+        String allow = e.getResponse().getHeaderString("Allow");
+        if (allow != null) {
+            response.header("Allow", allow);
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, ContainerRequestContext request) {
+        LOG.errorf(e, "request %s failed with an unexpected exception", requestId(request));
+        return envelope(500, "internal_error", "Internal server error", null, request).build();
+    }
+
+    private static Response.ResponseBuilder envelope(int status, String code, String message, ApiException e,
+            ContainerRequestContext request) {
+        ApiError body = ApiError.of(code, message, e == null ? Map.of() : e.errors(), requestId(request));
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
+    }
+
+    private static String requestId(ContainerRequestContext request) {
+        return request.getHeaderString(RequestIds.HEADER);
+    }
+}

@@ -1,0 +1,78 @@
+package org.chatsuite.user.web;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * What happens to every HTTP request before and after the REST layer: the request id, one
+ * access-log line, and the envelope for failures that never reach a resource (unknown route,
+ * body over the size limit).
+ */
+@ApplicationScoped
+public class HttpEdge {
+
+    /** Routing-context key under which authentication records the caller's user id for the access log. */
+    public static final String USER_KEY = "chatsuite.user";
+
+    private static final Logger ACCESS = Logger.getLogger("org.chatsuite.access");
+
+    void requestIdAndAccessLog(@Observes Filters filters) {
+        filters.register(this::onRequest, 1000);
+    }
+
+    void fallbackEnvelopes(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::onFailure);
+        router.errorHandler(404, ctx -> writeError(ctx, 404));
+        router.errorHandler(405, ctx -> writeError(ctx, 405));
+    }
+
+    private void onRequest(RoutingContext ctx) {
+        long start = System.nanoTime();
+        String requestId = RequestIds.saneOrNew(ctx.request().getHeader(RequestIds.HEADER));
+        ctx.request().headers().set(RequestIds.HEADER, requestId);
+        ctx.response().putHeader(RequestIds.HEADER, requestId);
+        ctx.addEndHandler(done -> accessLog(ctx, requestId, start));
+        ctx.next();
+    }
+
+    private void accessLog(RoutingContext ctx, String requestId, long startNanos) {
+        String path = ctx.request().path();
+        Logger.Level level = path != null && path.startsWith("/q/") ? Logger.Level.DEBUG : Logger.Level.INFO;
+        if (!ACCESS.isEnabled(level)) {
+            return;
+        }
+        Object user = ctx.get(USER_KEY);
+        ACCESS.logf(level, "method=%s path=%s user=%s ip=%s status=%d duration_ms=%.1f request_id=%s",
+                ctx.request().method(), LogRedaction.pathAndQuery(path, ctx.request().query()),
+                user == null ? "anonymous" : user, ctx.request().remoteAddress() == null ? "-" : ctx.request().remoteAddress().host(),
+                ctx.response().getStatusCode(), (System.nanoTime() - startNanos) / 1_000_000.0, requestId);
+    }
+
+    private void onFailure(RoutingContext ctx) {
+        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+        if (status >= 500 && ctx.failure() != null) {
+            Logger.getLogger(HttpEdge.class).errorf(ctx.failure(), "request %s failed",
+                    ctx.request().getHeader(RequestIds.HEADER));
+        }
+        writeError(ctx, status);
+    }
+
+    private static void writeError(RoutingContext ctx, int status) {
+        if (ctx.response().headWritten()) {
+            ctx.response().end();
+            return;
+        }
+        ApiError body = ApiError.of(HttpErrors.code(status), HttpErrors.message(status), null,
+                ctx.request().getHeader(RequestIds.HEADER));
+        ctx.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(Json.encode(body));
+    }
+}
