@@ -10,15 +10,18 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * application under test, whether it runs in the test JVM ({@code @QuarkusTest}) or as the packaged
  * artifact ({@code @QuarkusIntegrationTest}).
  *
- * <p>Init argument {@code database}: the PostgreSQL database the service owns (default {@code app}).
+ * <p>Init arguments: {@code database}, the PostgreSQL database the service owns (default {@code app});
+ * {@code signs-tokens=true} for the service that issues tokens (it gets the private key).
  */
 public class ChatSuiteTestResource implements QuarkusTestResourceLifecycleManager {
 
     private String database = "app";
+    private boolean signsTokens;
 
     @Override
     public void init(Map<String, String> initArgs) {
         database = initArgs.getOrDefault("database", database);
+        signsTokens = Boolean.parseBoolean(initArgs.get("signs-tokens"));
     }
 
     @Override
@@ -30,9 +33,10 @@ public class ChatSuiteTestResource implements QuarkusTestResourceLifecycleManage
         config.put("quarkus.datasource.username", db.username());
         config.put("quarkus.datasource.password", db.password());
         config.put("quarkus.redis.hosts", EmbeddedStores.redisUrl());
-        config.put("chatsuite.jwt.private-key-location", keys.privateKeyFile().toString());
-        config.put("chatsuite.jwt.public-key-location", keys.publicKeyFile().toString());
-        config.put("chatsuite.jwt.issuer", TestTokens.ISSUER);
+        config.put("mp.jwt.verify.publickey.location", keys.publicKeyFile().toString());
+        if (signsTokens) {
+            config.put("chatsuite.jwt.private-key-location", keys.privateKeyFile().toString());
+        }
         return config;
     }
 

@@ -16,8 +16,8 @@ import io.smallrye.jwt.build.JwtClaimsBuilder;
  */
 public final class TestTokens {
 
-    /** The issuer the services are configured with in tests. */
-    public static final String ISSUER = "https://chat-suite.test/user-service";
+    /** The services' default issuer. */
+    public static final String ISSUER = "chat-suite";
     public static final String AUDIENCE = "chat";
 
     private TestTokens() {

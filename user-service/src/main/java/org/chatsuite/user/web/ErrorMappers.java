@@ -52,6 +52,9 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException e, ContainerRequestContext request) {
         int status = e.getResponse().getStatus();
+        if (status == 400 && causedByJson(e)) {
+            return malformedJson(e, request);
+        }
         if (status >= 500) {
             LOG.errorf(e, "request %s failed", requestId(request));
         }
@@ -67,6 +70,15 @@ public class ErrorMappers {
     public Response unexpected(Throwable e, ContainerRequestContext request) {
         LOG.errorf(e, "request %s failed with an unexpected exception", requestId(request));
         return envelope(500, "internal_error", "Internal server error", null, request).build();
+    }
+
+    private static boolean causedByJson(Throwable e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof JsonProcessingException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response.ResponseBuilder envelope(int status, String code, String message, ApiException e,

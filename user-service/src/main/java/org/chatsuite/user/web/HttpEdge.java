@@ -21,6 +21,9 @@ public class HttpEdge {
     /** Routing-context key under which authentication records the caller's user id for the access log. */
     public static final String USER_KEY = "chatsuite.user";
 
+    /** The contract's body limit. quarkus.http.limits.max-body-size is a larger hard backstop. */
+    public static final long MAX_BODY_BYTES = 64 * 1024;
+
     private static final Logger ACCESS = Logger.getLogger("org.chatsuite.access");
 
     void requestIdAndAccessLog(@Observes Filters filters) {
@@ -39,7 +42,22 @@ public class HttpEdge {
         ctx.request().headers().set(RequestIds.HEADER, requestId);
         ctx.response().putHeader(RequestIds.HEADER, requestId);
         ctx.addEndHandler(done -> accessLog(ctx, requestId, start));
+        if (declaredBodyLength(ctx) > MAX_BODY_BYTES) {
+            // Refuse before reading the body; the connection closes so the unread body is dropped.
+            ctx.response().putHeader("Connection", "close");
+            writeError(ctx, 413);
+            return;
+        }
         ctx.next();
+    }
+
+    private static long declaredBodyLength(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        try {
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private void accessLog(RoutingContext ctx, String requestId, long startNanos) {
