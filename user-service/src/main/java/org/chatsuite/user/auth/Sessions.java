@@ -41,8 +41,8 @@ public class Sessions {
     }
 
     /**
-     * Exchanges a refresh token for new tokens. A token that was already rotated or revoked means
-     * it leaked (or a client raced itself): the whole family is revoked, and the caller must log in.
+     * Exchanges a refresh token for new tokens. A token that was already rotated means it leaked
+     * (or a client raced itself): the whole family is revoked, and the caller must log in.
      */
     @Transactional(dontRollbackOn = ApiException.class)
     public Refreshed refresh(String presented) {
@@ -52,9 +52,12 @@ public class Sessions {
             throw ApiException.unauthorized("token_invalid", "Refresh token is invalid");
         }
         Instant now = Instant.now();
-        if (token.rotatedAt != null || token.revokedAt != null) {
+        if (token.rotatedAt != null) {
             revokeFamily(token.familyId);
             throw new ReuseDetected(token.familyId);
+        }
+        if (token.revokedAt != null) {
+            throw ApiException.unauthorized("token_revoked", "Refresh token was revoked; please log in again");
         }
         if (token.expiresAt.isBefore(now)) {
             throw ApiException.unauthorized("token_expired", "Refresh token has expired");

@@ -6,6 +6,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,6 +25,7 @@ public class HttpEdge {
     /** The contract's body limit. quarkus.http.limits.max-body-size is a larger hard backstop. */
     public static final long MAX_BODY_BYTES = 64 * 1024;
 
+    private static final String AUTH_COOKIE = "chat_access_token";
     private static final Logger ACCESS = Logger.getLogger("org.chatsuite.access");
 
     void requestIdAndAccessLog(@Observes Filters filters) {
@@ -42,6 +44,7 @@ public class HttpEdge {
         ctx.request().headers().set(RequestIds.HEADER, requestId);
         ctx.response().putHeader(RequestIds.HEADER, requestId);
         ctx.addEndHandler(done -> accessLog(ctx, requestId, start));
+        useCookieWhenNoAuthorizationHeader(ctx);
         if (declaredBodyLength(ctx) > MAX_BODY_BYTES) {
             // Refuse before reading the body; the connection closes so the unread body is dropped.
             ctx.response().putHeader("Connection", "close");
@@ -49,6 +52,19 @@ public class HttpEdge {
             return;
         }
         ctx.next();
+    }
+
+    /**
+     * API.md §2: the Authorization header wins; the {@code chat_access_token} cookie is the fallback.
+     * Presenting the cookie as a bearer token keeps one verification path for both.
+     */
+    private static void useCookieWhenNoAuthorizationHeader(RoutingContext ctx) {
+        if (ctx.request().getHeader("Authorization") == null) {
+            Cookie cookie = ctx.request().getCookie(AUTH_COOKIE);
+            if (cookie != null && !cookie.getValue().isBlank()) {
+                ctx.request().headers().set("Authorization", "Bearer " + cookie.getValue());
+            }
+        }
     }
 
     private static long declaredBodyLength(RoutingContext ctx) {
