@@ -1,0 +1,82 @@
+package org.chatsuite.user;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** One access-log line per request with the fields of API.md §6, and never a secret. */
+@QuarkusTest
+class AccessLogTest {
+
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            Object[] params = record.getParameters();
+            lines.add(params == null ? record.getMessage() : String.format(record.getMessage(), params));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void attach() {
+        Logger.getLogger("org.chatsuite.access").addHandler(capture);
+    }
+
+    @AfterEach
+    void detach() {
+        Logger.getLogger("org.chatsuite.access").removeHandler(capture);
+    }
+
+    private String lineWith(String requestId) {
+        Awaitility.await().until(() -> lines.stream().anyMatch(l -> l.contains("request_id=" + requestId)));
+        List<String> matching = lines.stream().filter(l -> l.contains("request_id=" + requestId)).toList();
+        assertThat(matching).hasSize(1);
+        return matching.get(0);
+    }
+
+    @Test
+    void authenticatedRequestIsLoggedWithUserAndWithoutSecrets() {
+        Accounts.Session session = Accounts.newSession("log");
+        given().header("X-Request-Id", "log-test-1").header("Authorization", session.bearer())
+                .queryParam("access_token", session.accessToken()).queryParam("q", "ada")
+                .when().get("/api/users/list/").then().statusCode(200);
+        String line = lineWith("log-test-1");
+        assertThat(line).contains("method=GET").contains("path=/api/users/list/?")
+                .contains("access_token=REDACTED").contains("q=ada")
+                .contains("user=" + session.userId()).contains("ip=127.0.0.1").contains("status=200")
+                .containsPattern("duration_ms=\\d+\\.\\d");
+        assertThat(line).doesNotContain(session.accessToken());
+    }
+
+    @Test
+    void anonymousFailedLoginIsLoggedWithoutThePassword() {
+        given().header("X-Request-Id", "log-test-2").contentType(ContentType.JSON)
+                .body(Map.of("email", "someone@example.com", "password", "SuperSecret-Value-42"))
+                .when().post("/api/users/login/").then().statusCode(401);
+        String line = lineWith("log-test-2");
+        assertThat(line).contains("method=POST").contains("path=/api/users/login/").contains("user=anonymous")
+                .contains("status=401").doesNotContain("SuperSecret");
+    }
+}
