@@ -15,10 +15,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import org.chatsuite.user.web.ApiException;
-import org.chatsuite.user.web.ApiResponse;
-import org.chatsuite.user.web.ApiResponse.PageMeta;
-import org.chatsuite.user.web.Validation;
+import org.chatsuite.web.ApiException;
+import org.chatsuite.web.QueryParams;
+import org.chatsuite.web.ApiResponse;
+import org.chatsuite.web.ApiResponse.PageMeta;
+import org.chatsuite.web.Validation;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.panache.common.Parameters;

@@ -2,7 +2,7 @@ package org.chatsuite.user.account;
 
 import java.util.regex.Pattern;
 
-import org.chatsuite.user.web.Validation;
+import org.chatsuite.web.Validation;
 
 /** Person names: 2–50 characters after trimming; letters of any script, spaces, '-' and '\''. */
 public final class NameRules {

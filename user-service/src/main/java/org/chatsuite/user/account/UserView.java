@@ -1,6 +1,6 @@
 package org.chatsuite.user.account;
 
-import org.chatsuite.user.web.Timestamps;
+import org.chatsuite.web.Timestamps;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 

@@ -14,9 +14,9 @@ import jakarta.ws.rs.core.Response;
 import org.chatsuite.user.account.NameRules;
 import org.chatsuite.user.account.User;
 import org.chatsuite.user.account.UserView;
-import org.chatsuite.user.web.ApiException;
-import org.chatsuite.user.web.ApiResponse;
-import org.chatsuite.user.web.Validation;
+import org.chatsuite.web.ApiException;
+import org.chatsuite.web.ApiResponse;
+import org.chatsuite.web.Validation;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;

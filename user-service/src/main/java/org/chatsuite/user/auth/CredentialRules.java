@@ -3,7 +3,7 @@ package org.chatsuite.user.auth;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import org.chatsuite.user.web.Validation;
+import org.chatsuite.web.Validation;
 
 /** Email and password rules of registration. */
 final class CredentialRules {

@@ -5,7 +5,7 @@ import java.util.Locale;
 import jakarta.inject.Singleton;
 
 import org.chatsuite.user.UserServiceConfig;
-import org.chatsuite.user.web.ApiException;
+import org.chatsuite.web.ApiException;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;

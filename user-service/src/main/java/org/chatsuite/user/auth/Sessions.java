@@ -12,7 +12,7 @@ import jakarta.transaction.Transactional;
 import org.chatsuite.user.UserServiceConfig;
 import org.chatsuite.user.account.User;
 import org.chatsuite.user.keys.SigningKeys;
-import org.chatsuite.user.web.ApiException;
+import org.chatsuite.web.ApiException;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;

@@ -1,4 +1,4 @@
-package org.chatsuite.user.web;
+package org.chatsuite.web;
 
 import java.util.UUID;
 import java.util.regex.Pattern;

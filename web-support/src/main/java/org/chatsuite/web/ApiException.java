@@ -1,4 +1,4 @@
-package org.chatsuite.user.web;
+package org.chatsuite.web;
 
 import java.util.List;
 import java.util.Map;

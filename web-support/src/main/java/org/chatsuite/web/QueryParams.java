@@ -1,14 +1,13 @@
-package org.chatsuite.user.account;
+package org.chatsuite.web;
 
-import org.chatsuite.user.web.ApiException;
 
 /** Parsing of numeric query and path parameters into clear 400s instead of 404s or 500s. */
-final class QueryParams {
+public final class QueryParams {
 
     private QueryParams() {
     }
 
-    static int nonNegativeInt(String name, String raw, int fallback) {
+    public static int nonNegativeInt(String name, String raw, int fallback) {
         if (raw == null || raw.isBlank()) {
             return fallback;
         }
@@ -23,7 +22,7 @@ final class QueryParams {
         }
     }
 
-    static long positiveId(String name, String raw) {
+    public static long positiveId(String name, String raw) {
         try {
             long value = Long.parseLong(raw);
             if (value > 0) {

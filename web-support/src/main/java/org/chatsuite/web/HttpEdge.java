@@ -1,4 +1,4 @@
-package org.chatsuite.user.web;
+package org.chatsuite.web;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

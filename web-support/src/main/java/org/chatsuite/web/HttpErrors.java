@@ -1,4 +1,4 @@
-package org.chatsuite.user.web;
+package org.chatsuite.web;
 
 /** Machine codes and texts for errors known only by their HTTP status. */
 public final class HttpErrors {
