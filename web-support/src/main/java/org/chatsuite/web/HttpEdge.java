@@ -3,6 +3,7 @@ package org.chatsuite.web;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -26,6 +27,12 @@ public class HttpEdge {
     public static final long MAX_BODY_BYTES = 64 * 1024;
 
     private static final String AUTH_COOKIE = "chat_access_token";
+
+    private final java.util.Set<String> allowedOrigins;
+
+    HttpEdge(@ConfigProperty(name = "chatsuite.websocket.allowed-origins") java.util.Optional<java.util.List<String>> origins) {
+        this.allowedOrigins = java.util.Set.copyOf(origins.orElse(java.util.List.of()));
+    }
     private static final Logger ACCESS = Logger.getLogger("org.chatsuite.access");
 
     void requestIdAndAccessLog(@Observes Filters filters) {
@@ -44,7 +51,9 @@ public class HttpEdge {
         ctx.request().headers().set(RequestIds.HEADER, requestId);
         ctx.response().putHeader(RequestIds.HEADER, requestId);
         ctx.addEndHandler(done -> accessLog(ctx, requestId, start));
-        useCookieWhenNoAuthorizationHeader(ctx);
+        if (!presentTokenAsBearer(ctx)) {
+            return;
+        }
         if (declaredBodyLength(ctx) > MAX_BODY_BYTES) {
             // Refuse before reading the body; the connection closes so the unread body is dropped.
             ctx.response().putHeader("Connection", "close");
@@ -55,16 +64,34 @@ public class HttpEdge {
     }
 
     /**
-     * API.md §2: the Authorization header wins; the {@code chat_access_token} cookie is the fallback.
-     * Presenting the cookie as a bearer token keeps one verification path for both.
+     * API.md §2: the Authorization header wins; then the {@code chat_access_token} cookie; on
+     * WebSocket handshakes also the {@code access_token} query parameter. The chosen token is
+     * presented as a bearer token, so one verification path serves all carriers. A cookie on a
+     * WebSocket handshake from a foreign Origin is refused (cross-site WebSocket hijacking).
+     *
+     * @return false when the request was refused
      */
-    private static void useCookieWhenNoAuthorizationHeader(RoutingContext ctx) {
-        if (ctx.request().getHeader("Authorization") == null) {
-            Cookie cookie = ctx.request().getCookie(AUTH_COOKIE);
-            if (cookie != null && !cookie.getValue().isBlank()) {
-                ctx.request().headers().set("Authorization", "Bearer " + cookie.getValue());
-            }
+    private boolean presentTokenAsBearer(RoutingContext ctx) {
+        var request = ctx.request();
+        if (request.getHeader("Authorization") != null) {
+            return true;
         }
+        boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+        String queryToken = upgrade ? request.getParam("access_token") : null;
+        if (queryToken != null && !queryToken.isBlank()) {
+            request.headers().set("Authorization", "Bearer " + queryToken);
+            return true;
+        }
+        Cookie cookie = request.getCookie(AUTH_COOKIE);
+        if (cookie == null || cookie.getValue().isBlank()) {
+            return true;
+        }
+        if (upgrade && !allowedOrigins.contains(String.valueOf(request.getHeader("Origin")))) {
+            writeError(ctx, 403);
+            return false;
+        }
+        request.headers().set("Authorization", "Bearer " + cookie.getValue());
+        return true;
     }
 
     private static long declaredBodyLength(RoutingContext ctx) {

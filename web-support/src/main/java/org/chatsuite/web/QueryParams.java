@@ -22,6 +22,18 @@ public final class QueryParams {
         }
     }
 
+    /** Any whole number (callers clamp it), or 400 when it is not one. */
+    public static int anyInt(String name, String raw, int fallback) {
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(raw.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badParameter(name + " must be a whole number");
+        }
+    }
+
     public static long positiveId(String name, String raw) {
         try {
             long value = Long.parseLong(raw);

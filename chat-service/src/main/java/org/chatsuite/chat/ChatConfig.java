@@ -1,0 +1,51 @@
+package org.chatsuite.chat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every {@code chatsuite.*} setting of chat-service (environment: {@code CHATSUITE_...}). */
+@ConfigMapping(prefix = "chatsuite")
+public interface ChatConfig {
+
+    Messages messages();
+
+    Websocket websocket();
+
+    interface Messages {
+        /** Messages older than this are trimmed from a conversation's history. */
+        @WithDefault("30D")
+        Duration retention();
+
+        /** At most this many messages are kept per conversation (approximately: trimming is amortised). */
+        @WithDefault("10000")
+        int maxPerConversation();
+
+        @WithDefault("5000")
+        int maxLength();
+
+        /** How long a repeated client_id returns the original message instead of a new one. */
+        @WithDefault("24H")
+        Duration idempotencyWindow();
+    }
+
+    interface Websocket {
+        /** Replaying more than this many missed messages sends resync_required instead. */
+        @WithDefault("1000")
+        int replayLimit();
+
+        /** Per-socket sustained message rate (messages per second). */
+        @WithDefault("20")
+        double messageRate();
+
+        /** Per-socket burst of messages. */
+        @WithDefault("40")
+        int messageBurst();
+
+        /** Origins allowed to open a socket authenticated by the cookie (cross-site WebSocket hijacking). */
+        Optional<List<String>> allowedOrigins();
+    }
+}

@@ -1,0 +1,134 @@
+package org.chatsuite.chat.message;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.chatsuite.chat.conversation.Membership;
+import org.chatsuite.web.ApiException;
+import org.chatsuite.web.ApiResponse;
+import org.chatsuite.web.QueryParams;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.security.Authenticated;
+
+/** History, sending and read state of one conversation. */
+@Path("/api/chat/conversations/{id}")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class MessageResource {
+
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 100;
+    private static final Duration REDIS_WAIT = Duration.ofSeconds(5);
+
+    private final Membership membership;
+    private final MessageStore store;
+    private final MessageService messages;
+    private final JsonWebToken jwt;
+
+    MessageResource(Membership membership, MessageStore store, MessageService messages, JsonWebToken jwt) {
+        this.membership = membership;
+        this.store = store;
+        this.messages = messages;
+        this.jwt = jwt;
+    }
+
+    @GET
+    @Path("/messages/")
+    public ApiResponse<History> history(@PathParam("id") String idParam, @QueryParam("limit") String limitParam,
+            @QueryParam("offset") String offsetParam, @QueryParam("before") String before,
+            @QueryParam("after") String after) {
+        UUID id = membership.requireParticipant(idParam, caller());
+        int limit = Math.max(1, Math.min(QueryParams.anyInt("limit", limitParam, DEFAULT_PAGE), MAX_PAGE));
+        int offset = QueryParams.nonNegativeInt("offset", offsetParam, 0);
+        if (before != null && after != null) {
+            throw ApiException.badParameter("Use either before or after, not both");
+        }
+        long total = store.count(id).await().atMost(REDIS_WAIT);
+        List<MessageView> page;
+        boolean hasMore;
+        if (after != null) {
+            page = store.after(id, MessageIds.require("after", after), limit + 1).await().atMost(REDIS_WAIT);
+            hasMore = page.size() > limit;
+            page = page.subList(0, Math.min(limit, page.size()));
+        } else {
+            String cursor = before == null ? null : MessageIds.require("before", before);
+            int skip = cursor == null ? offset : 0;
+            List<MessageView> newestFirst = store.newestBefore(id, cursor, skip + limit + 1).await().atMost(REDIS_WAIT);
+            List<MessageView> window = newestFirst.subList(Math.min(skip, newestFirst.size()), newestFirst.size());
+            hasMore = window.size() > limit;
+            page = new java.util.ArrayList<>(window.subList(0, Math.min(limit, window.size())));
+            java.util.Collections.reverse(page);
+        }
+        store.markRead(id, caller(), null).await().atMost(REDIS_WAIT);
+        return ApiResponse.ok(new History(id, page, page.size(), total, hasMore));
+    }
+
+    @POST
+    @Path("/messages/")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response send(@PathParam("id") String idParam, JsonNode body) {
+        UUID id = membership.requireParticipant(idParam, caller());
+        if (body == null || !body.isObject()) {
+            throw ApiException.fieldError("content", "This field is required.");
+        }
+        JsonNode content = body.get("content");
+        JsonNode clientId = body.get("client_id");
+        if (content != null && !content.isNull() && !content.isTextual()) {
+            throw ApiException.fieldError("content", "Must be a string.");
+        }
+        if (clientId != null && !clientId.isNull() && !clientId.isTextual()) {
+            throw ApiException.fieldError("client_id", "Must be a string.");
+        }
+        MessageStore.Appended appended;
+        try {
+            appended = messages.send(id, sender(), content == null ? null : content.asText(null),
+                    clientId == null || clientId.isNull() ? null : clientId.asText(),
+                    membership.participants(id)).await().atMost(REDIS_WAIT);
+        } catch (MessageService.Rejected e) {
+            throw ApiException.fieldError(e.field(), e.getMessage());
+        }
+        if (appended.duplicate()) {
+            return Response.ok(ApiResponse.ok("Message already sent", appended.message())).build();
+        }
+        return Response.status(Response.Status.CREATED).entity(ApiResponse.ok("Message sent", appended.message())).build();
+    }
+
+    @POST
+    @Path("/read/")
+    public ApiResponse<RealtimeEvents.Read> read(@PathParam("id") String idParam, JsonNode body) {
+        UUID id = membership.requireParticipant(idParam, caller());
+        String lastReadId = null;
+        if (body != null && body.hasNonNull("last_read_id")) {
+            lastReadId = MessageIds.require("last_read_id", body.get("last_read_id").asText());
+        }
+        return ApiResponse.ok("Marked as read", messages.markRead(id, caller(), lastReadId).await().atMost(REDIS_WAIT));
+    }
+
+    private long caller() {
+        return Long.parseLong(jwt.getSubject());
+    }
+
+    private MessageStore.Sender sender() {
+        return Senders.of(jwt);
+    }
+
+    @RegisterForReflection
+    public record History(UUID conversationId, List<MessageView> messages, int count, long total, boolean hasMore) {
+    }
+
+}

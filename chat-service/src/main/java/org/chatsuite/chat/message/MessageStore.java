@@ -1,0 +1,191 @@
+package org.chatsuite.chat.message;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.chatsuite.chat.ChatConfig;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * Messages live in Redis only: one stream per conversation (ids that sort, range reads, trimming),
+ * unread counters and read markers in hashes, last activity in a sorted set.
+ */
+@ApplicationScoped
+public class MessageStore {
+
+    private final ReactiveRedisDataSource redis;
+    private final ReactiveStreamCommands<String, String, String> streams;
+    private final ReactiveHashCommands<String, String, String> hashes;
+    private final ObjectMapper json;
+    private final ChatConfig.Messages config;
+    private final String appendScript;
+    private final String appendScriptSha;
+
+    MessageStore(ReactiveRedisDataSource redis, ObjectMapper json, ChatConfig config) {
+        this.redis = redis;
+        this.streams = redis.stream(String.class);
+        this.hashes = redis.hash(String.class);
+        this.json = json;
+        this.config = config.messages();
+        this.appendScript = resource("/redis/append-message.lua");
+        this.appendScriptSha = sha1(appendScript);
+    }
+
+    public record Sender(long id, String name, String email) {
+    }
+
+    /** A stored message; {@code duplicate} when its client_id had been sent before (nothing new was stored). */
+    public record Appended(MessageView message, boolean duplicate) {
+    }
+
+    /** Stores, counts and publishes one message in a single atomic step. */
+    public Uni<Appended> append(UUID conversation, Sender sender, String content, String clientId, Set<Long> participants) {
+        long oldestKept = Instant.now().minus(config.retention()).toEpochMilli();
+        List<String> args = new ArrayList<>();
+        args.add(appendScriptSha);
+        args.add("4");
+        args.add(ChatKeys.history(conversation));
+        args.add(ChatKeys.unread(conversation));
+        args.add(clientId == null ? "" : ChatKeys.idempotency(conversation, sender.id(), clientId));
+        args.add(ChatKeys.ACTIVITY);
+        args.add(conversation.toString());
+        args.add(String.valueOf(sender.id()));
+        args.add(sender.name());
+        args.add(sender.email());
+        args.add(content);
+        args.add(clientId == null ? "" : clientId);
+        args.add(String.valueOf(config.maxPerConversation()));
+        args.add(String.valueOf(oldestKept));
+        args.add(String.valueOf(config.idempotencyWindow().toSeconds()));
+        args.add(ChatKeys.events(conversation));
+        participants.forEach(p -> args.add(String.valueOf(p)));
+        String[] argv = args.toArray(String[]::new);
+        return redis.execute("EVALSHA", argv)
+                .onFailure(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT"))
+                .recoverWithUni(() -> {
+                    argv[0] = appendScript;
+                    return redis.execute("EVAL", argv);
+                })
+                .map(this::appended);
+    }
+
+    private Appended appended(Response response) {
+        boolean duplicate = "dup".equals(response.get(0).toString());
+        return new Appended(MessageView.of(parseAppended(response.get(1).toString())), duplicate);
+    }
+
+    /** Parses the JSON that the append script publishes and returns. */
+    public MessageView.Appended parseAppended(String appendedJson) {
+        try {
+            return json.readValue(appendedJson, MessageView.Appended.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable message from Redis", e);
+        }
+    }
+
+    /** Messages after {@code lastId} in history order, at most {@code max}. */
+    public Uni<List<MessageView>> after(UUID conversation, String lastId, int max) {
+        return streams.xrange(ChatKeys.history(conversation), StreamRange.of("(" + lastId, "+"), max)
+                .map(entries -> views(conversation, entries));
+    }
+
+    /** The newest {@code max} messages before {@code beforeId} (or the newest of all), newest first. */
+    public Uni<List<MessageView>> newestBefore(UUID conversation, String beforeId, int max) {
+        String end = beforeId == null ? "+" : "(" + beforeId;
+        return streams.xrevrange(ChatKeys.history(conversation), StreamRange.of(end, "-"), max)
+                .map(entries -> views(conversation, entries));
+    }
+
+    public Uni<Long> count(UUID conversation) {
+        return streams.xlen(ChatKeys.history(conversation));
+    }
+
+    public Uni<Optional<MessageView>> last(UUID conversation) {
+        return newestBefore(conversation, null, 1).map(list -> list.stream().findFirst());
+    }
+
+    public Uni<Long> unread(UUID conversation, long user) {
+        return hashes.hget(ChatKeys.unread(conversation), String.valueOf(user))
+                .map(count -> count == null ? 0L : Math.max(0L, Long.parseLong(count)));
+    }
+
+    /** Resets the user's unread count and records how far they have read. */
+    public Uni<Void> markRead(UUID conversation, long user, String lastReadId) {
+        Uni<Void> reset = hashes.hset(ChatKeys.unread(conversation), String.valueOf(user), "0").replaceWithVoid();
+        return lastReadId == null ? reset
+                : reset.chain(() -> hashes.hset(ChatKeys.readMarkers(conversation), String.valueOf(user), lastReadId)
+                        .replaceWithVoid());
+    }
+
+    /** Time (ms) of each conversation's last message; conversations without messages are absent. */
+    public Uni<Map<UUID, Long>> lastActivity(Collection<UUID> conversations) {
+        if (conversations.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<UUID> ordered = List.copyOf(conversations);
+        return redis.sortedSet(String.class).zmscore(ChatKeys.ACTIVITY, ordered.stream().map(UUID::toString).toArray(String[]::new))
+                .map(scores -> {
+                    Map<UUID, Long> result = new HashMap<>();
+                    for (int i = 0; i < ordered.size(); i++) {
+                        Double score = scores.get(i);
+                        if (score != null) {
+                            result.put(ordered.get(i), score.longValue());
+                        }
+                    }
+                    return result;
+                });
+    }
+
+    private static List<MessageView> views(UUID conversation, List<StreamMessage<String, String, String>> entries) {
+        List<MessageView> views = new ArrayList<>(entries.size());
+        for (StreamMessage<String, String, String> entry : entries) {
+            views.add(MessageView.of(conversation, entry.id(), entry.payload()));
+        }
+        return views;
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = MessageStore.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

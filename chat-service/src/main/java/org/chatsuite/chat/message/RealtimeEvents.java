@@ -1,0 +1,77 @@
+package org.chatsuite.chat.message;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Publishes ephemeral events (typing, read, presence) on a conversation's channel, which every
+ * replica with sockets in that conversation subscribes to. The payload is the finished frame,
+ * serialized once, prefixed with its audience: {@code A} for everyone, {@code O<user>:} for everyone
+ * but that user's sockets. (Messages are published by the append script with the prefix {@code M}.)
+ */
+@ApplicationScoped
+public class RealtimeEvents {
+
+    private static final Logger LOG = Logger.getLogger(RealtimeEvents.class);
+
+    private final ReactiveRedisDataSource redis;
+    private final ObjectMapper json;
+
+    RealtimeEvents(ReactiveRedisDataSource redis, ObjectMapper json) {
+        this.redis = redis;
+        this.json = json;
+    }
+
+    public Uni<Void> toEveryone(UUID conversation, Object frame) {
+        return publish(conversation, "A" + encode(frame));
+    }
+
+    public Uni<Void> toOthers(UUID conversation, long user, Object frame) {
+        return publish(conversation, "O" + user + ":" + encode(frame));
+    }
+
+    private Uni<Void> publish(UUID conversation, String payload) {
+        return redis.execute("PUBLISH", ChatKeys.events(conversation), payload)
+                .onFailure().invoke(e -> LOG.warnf("could not publish an event of %s: %s", conversation, e.toString()))
+                .replaceWithVoid();
+    }
+
+    public String encode(Object frame) {
+        try {
+            return json.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @RegisterForReflection
+    public record Typing(String type, long userId, String userName, boolean isTyping) {
+        public Typing(long userId, String userName, boolean isTyping) {
+            this("typing", userId, userName, isTyping);
+        }
+    }
+
+    @RegisterForReflection
+    public record Read(String type, long userId, String lastReadId, String readAt) {
+        public Read(long userId, String lastReadId, String readAt) {
+            this("read", userId, lastReadId, readAt);
+        }
+    }
+
+    @RegisterForReflection
+    public record Presence(String type, long userId, boolean online) {
+        public Presence(long userId, boolean online) {
+            this("presence", userId, online);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package org.chatsuite.chat.realtime;
+
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.event.Observes;
+
+import org.chatsuite.chat.ChatConfig;
+import org.chatsuite.chat.message.ChatKeys;
+import org.chatsuite.chat.message.MessageIds;
+import org.chatsuite.chat.message.MessageService;
+import org.chatsuite.chat.message.MessageStore;
+import org.chatsuite.chat.message.MessageView;
+import org.chatsuite.chat.message.RealtimeEvents;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.UserData.TypedKey;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+
+/** {@code /ws/chat/{conversation_id}}: the real-time protocol of API.md §5. */
+@WebSocket(path = "/ws/chat/{conversationId}", endpointId = ChatSocket.ID)
+public class ChatSocket {
+
+    static final String ID = "chat";
+    private static final Logger LOG = Logger.getLogger(ChatSocket.class);
+    private static final TypedKey<SocketSession> SESSION = new TypedKey<>("chat.session");
+    private static final CloseReason GOING_AWAY = new CloseReason(1001, "Server shutting down");
+
+    private final FanOut fanOut;
+    private final MessageStore store;
+    private final MessageService messages;
+    private final RealtimeEvents events;
+    private final ReactiveRedisDataSource redis;
+    private final ObjectMapper json;
+    private final ChatConfig.Websocket config;
+
+    ChatSocket(FanOut fanOut, MessageStore store, MessageService messages, RealtimeEvents events,
+            ReactiveRedisDataSource redis, ObjectMapper json, ChatConfig config) {
+        this.fanOut = fanOut;
+        this.store = store;
+        this.messages = messages;
+        this.events = events;
+        this.redis = redis;
+        this.json = json;
+        this.config = config.websocket();
+    }
+
+    @OnOpen
+    public Uni<Void> onOpen(WebSocketConnection connection) {
+        var data = connection.userData();
+        UUID conversation = UUID.fromString(data.get(HandshakeCheck.CONVERSATION));
+        MessageStore.Sender user = new MessageStore.Sender(data.get(HandshakeCheck.USER_ID),
+                data.get(HandshakeCheck.USER_NAME), data.get(HandshakeCheck.USER_EMAIL));
+        SocketSession session = new SocketSession(connection, conversation, user, data.get(HandshakeCheck.PARTICIPANTS),
+                new TokenBucket(config.messageRate(), config.messageBurst()));
+        data.put(SESSION, session);
+        String lastId = queryParam(connection.handshakeRequest().query(), "last_id");
+        session.startReplay(null);
+        return fanOut.join(session)
+                .invoke(() -> session.send(events.encode(Map.of("type", "connection_established",
+                        "message", "Connected to chat", "conversation_id", conversation.toString()))))
+                .chain(() -> replay(session, lastId))
+                .chain(() -> presenceOnline(session))
+                .onFailure().invoke(e -> {
+                    LOG.errorf(e, "opening socket %s failed", connection.id());
+                    session.goLive();
+                    session.send(error("internal", "Could not open the conversation; reconnect"));
+                });
+    }
+
+    @OnTextMessage
+    public Uni<Void> onText(WebSocketConnection connection, String text) {
+        SocketSession session = connection.userData().get(SESSION);
+        JsonNode frame;
+        try {
+            frame = json.readTree(text);
+        } catch (Exception e) {
+            session.send(error("invalid_json", "Frame is not valid JSON"));
+            return Uni.createFrom().voidItem();
+        }
+        if (frame == null || !frame.isObject()) {
+            session.send(error("invalid_json", "Frame must be a JSON object"));
+            return Uni.createFrom().voidItem();
+        }
+        String type = frame.path("type").asText("");
+        Uni<Void> handled = switch (type) {
+            case "message" -> send(session, frame);
+            case "typing" -> events.toOthers(session.conversation, session.user.id(),
+                    new RealtimeEvents.Typing(session.user.id(), session.user.name(), frame.path("is_typing").asBoolean(true)));
+            case "read" -> read(session, frame);
+            case "resume" -> resume(session, frame);
+            case "ping" -> {
+                session.send("{\"type\":\"pong\"}");
+                yield Uni.createFrom().voidItem();
+            }
+            default -> {
+                session.send(error("unknown_type", "Unknown frame type '" + abbreviate(type) + "'"));
+                yield Uni.createFrom().voidItem();
+            }
+        };
+        return handled.onFailure().recoverWithItem(e -> {
+            LOG.errorf(e, "frame of type %s on socket %s failed", type, connection.id());
+            session.send(error("internal", "The server could not handle this frame"));
+            return null;
+        });
+    }
+
+    @OnClose
+    public Uni<Void> onClose(WebSocketConnection connection) {
+        SocketSession session = connection.userData().get(SESSION);
+        if (session == null) {
+            return Uni.createFrom().voidItem();
+        }
+        fanOut.leave(session);
+        return presenceOffline(session).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Graceful shutdown: 1001 tells clients to reconnect (to another replica) and resume with last_id. */
+    void onShutdown(@Observes ShutdownEvent event) {
+        for (SocketSession session : fanOut.sessions()) {
+            try {
+                session.connection.close(GOING_AWAY).await().atMost(java.time.Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                LOG.debugf("closing %s: %s", session.connection.id(), e.toString());
+            }
+        }
+    }
+
+    private Uni<Void> send(SocketSession session, JsonNode frame) {
+        if (!session.messageBudget.tryTake()) {
+            session.send(error("rate_limited", "Too many messages; slow down"));
+            return Uni.createFrom().voidItem();
+        }
+        JsonNode content = frame.get("content");
+        JsonNode clientId = frame.get("client_id");
+        if (content != null && !content.isNull() && !content.isTextual()) {
+            session.send(error("empty_content", "content must be a non-empty string"));
+            return Uni.createFrom().voidItem();
+        }
+        try {
+            return messages.send(session.conversation, session.user, content == null ? null : content.asText(null),
+                    clientId == null || clientId.isNull() ? null : clientId.asText(), session.participants)
+                    .invoke(appended -> {
+                        if (appended.duplicate()) {
+                            // Nothing new was published: send the original back to this socket only.
+                            session.send(fanOut.messageFrame(appended.message()));
+                        }
+                    })
+                    .replaceWithVoid();
+        } catch (MessageService.Rejected e) {
+            session.send(error(e.code(), e.getMessage()));
+            return Uni.createFrom().voidItem();
+        }
+    }
+
+    private Uni<Void> read(SocketSession session, JsonNode frame) {
+        String lastReadId = frame.hasNonNull("last_read_id") ? frame.get("last_read_id").asText() : null;
+        if (lastReadId != null && !MessageIds.isWellFormed(lastReadId)) {
+            session.send(error("invalid_json", "last_read_id must be a message id"));
+            return Uni.createFrom().voidItem();
+        }
+        return messages.markRead(session.conversation, session.user.id(), lastReadId).replaceWithVoid();
+    }
+
+    private Uni<Void> resume(SocketSession session, JsonNode frame) {
+        String lastId = frame.path("last_id").asText(null);
+        if (!MessageIds.isWellFormed(lastId)) {
+            session.send(error("invalid_json", "resume needs last_id, a message id"));
+            return Uni.createFrom().voidItem();
+        }
+        session.startReplay(lastId);
+        return replay(session, lastId);
+    }
+
+    /** Sends what the client missed after {@code lastId}, then lets live messages through. */
+    private Uni<Void> replay(SocketSession session, String lastId) {
+        if (lastId == null || !MessageIds.isWellFormed(lastId)) {
+            session.goLive();
+            return Uni.createFrom().voidItem();
+        }
+        session.startReplay(lastId);
+        int limit = config.replayLimit();
+        return store.after(session.conversation, lastId, limit + 1)
+                .invoke(missed -> {
+                    if (missed.size() > limit) {
+                        session.send("{\"type\":\"resync_required\"}");
+                    } else {
+                        for (MessageView m : missed) {
+                            session.replayMessage(m.id(), fanOut.messageFrame(m));
+                        }
+                    }
+                    session.goLive();
+                })
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> presenceOnline(SocketSession session) {
+        String key = ChatKeys.presence(session.conversation);
+        String user = String.valueOf(session.user.id());
+        return redis.hash(String.class).hincrby(key, user, 1)
+                .chain(count -> count == 1
+                        ? events.toOthers(session.conversation, session.user.id(), new RealtimeEvents.Presence(session.user.id(), true))
+                        : Uni.createFrom().voidItem())
+                .chain(() -> redis.hash(String.class).hgetall(key))
+                .invoke(online -> online.forEach((id, count) -> {
+                    if (!id.equals(user) && Long.parseLong(count) > 0) {
+                        session.send(events.encode(new RealtimeEvents.Presence(Long.parseLong(id), true)));
+                    }
+                }))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> presenceOffline(SocketSession session) {
+        String key = ChatKeys.presence(session.conversation);
+        String user = String.valueOf(session.user.id());
+        return redis.hash(String.class).hincrby(key, user, -1)
+                .chain(count -> {
+                    if (count > 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return redis.hash(String.class).hdel(key, user).replaceWithVoid()
+                            .chain(() -> events.toOthers(session.conversation, session.user.id(),
+                                    new RealtimeEvents.Presence(session.user.id(), false)));
+                });
+    }
+
+    private String error(String code, String message) {
+        return events.encode(Map.of("type", "error", "code", code, "message", message));
+    }
+
+    private static String queryParam(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 32 ? s.substring(0, 32) + "…" : s;
+    }
+}

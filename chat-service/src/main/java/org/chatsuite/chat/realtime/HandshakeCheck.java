@@ -1,0 +1,74 @@
+package org.chatsuite.chat.realtime;
+
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.chatsuite.chat.conversation.Membership;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.quarkus.websockets.next.UserData.TypedKey;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * Refuses a chat socket before it opens: 401 without a valid token, 404 for an unknown
+ * conversation, 403 for a non-participant. The caller and the participants are handed to the
+ * socket, so that opening it needs no further lookup.
+ */
+@ApplicationScoped
+public class HandshakeCheck implements HttpUpgradeCheck {
+
+    static final TypedKey<Long> USER_ID = TypedKey.forLong("chat.user-id");
+    static final TypedKey<String> USER_NAME = TypedKey.forString("chat.user-name");
+    static final TypedKey<String> USER_EMAIL = TypedKey.forString("chat.user-email");
+    static final TypedKey<String> CONVERSATION = TypedKey.forString("chat.conversation");
+    static final TypedKey<Set<Long>> PARTICIPANTS = new TypedKey<>("chat.participants");
+
+    private final Membership membership;
+
+    HandshakeCheck(Membership membership) {
+        this.membership = membership;
+    }
+
+    @Override
+    public boolean appliesTo(String endpointId) {
+        return ChatSocket.ID.equals(endpointId);
+    }
+
+    @Override
+    public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        return context.securityIdentity()
+                .onFailure().recoverWithNull()
+                .chain(identity -> {
+                    if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+                        return CheckResult.rejectUpgrade(401);
+                    }
+                    UUID conversation = Membership.parse(context.pathParam("conversationId")).orElse(null);
+                    if (conversation == null) {
+                        return CheckResult.rejectUpgrade(404);
+                    }
+                    long user = Long.parseLong(jwt.getSubject());
+                    // The membership cache may need the database: never on the event loop.
+                    return Uni.createFrom().item(() -> membership.of(conversation))
+                            .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                            .chain(members -> {
+                                if (members.isEmpty()) {
+                                    return CheckResult.rejectUpgrade(404);
+                                }
+                                if (!members.get().contains(user)) {
+                                    return CheckResult.rejectUpgrade(403);
+                                }
+                                var sender = org.chatsuite.chat.message.Senders.of(jwt);
+                                context.userData().put(USER_ID, user);
+                                context.userData().put(USER_NAME, sender.name());
+                                context.userData().put(USER_EMAIL, sender.email());
+                                context.userData().put(CONVERSATION, conversation.toString());
+                                context.userData().put(PARTICIPANTS, members.get());
+                                return CheckResult.permitUpgrade();
+                            });
+                });
+    }
+}

@@ -1,0 +1,98 @@
+package org.chatsuite.chat.realtime;
+
+import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.UUID;
+
+import org.chatsuite.chat.message.MessageIds;
+import org.chatsuite.chat.message.MessageStore;
+import org.jboss.logging.Logger;
+
+import io.quarkus.websockets.next.WebSocketConnection;
+
+/**
+ * One open socket: who it belongs to, and the gate that keeps its stream of messages gap-free
+ * and duplicate-free while missed messages are replayed. Live messages that arrive during a
+ * replay wait in a queue and are then sent unless the replay already covered them.
+ */
+final class SocketSession {
+
+    private static final Logger LOG = Logger.getLogger(SocketSession.class);
+
+    final WebSocketConnection connection;
+    final UUID conversation;
+    final MessageStore.Sender user;
+    final Set<Long> participants;
+    final TokenBucket messageBudget;
+
+    private boolean replaying = true;
+    private final ArrayDeque<String[]> queued = new ArrayDeque<>();
+    /** Id of the newest message this socket was sent, for de-duplication. */
+    private String lastSentId;
+
+    SocketSession(WebSocketConnection connection, UUID conversation, MessageStore.Sender user, Set<Long> participants,
+            TokenBucket messageBudget) {
+        this.connection = connection;
+        this.conversation = conversation;
+        this.user = user;
+        this.participants = participants;
+        this.messageBudget = messageBudget;
+    }
+
+    /** A message frame of the conversation's total order (live or replayed). */
+    synchronized void deliverMessage(String id, String frame) {
+        if (replaying) {
+            queued.add(new String[] { id, frame });
+            return;
+        }
+        sendMessage(id, frame);
+    }
+
+    /** Sent during a replay, in history order. */
+    synchronized void replayMessage(String id, String frame) {
+        sendMessage(id, frame);
+    }
+
+    /** An ephemeral event (typing, read, presence): no order to keep beyond arrival. */
+    synchronized void deliverEvent(String frame) {
+        if (replaying) {
+            queued.add(new String[] { null, frame });
+            return;
+        }
+        send(frame);
+    }
+
+    /** Holds live messages back until {@link #goLive()}; {@code resumeFrom} is what the client already has. */
+    synchronized void startReplay(String resumeFrom) {
+        replaying = true;
+        lastSentId = resumeFrom;
+    }
+
+    synchronized void goLive() {
+        replaying = false;
+        while (!queued.isEmpty()) {
+            String[] next = queued.poll();
+            if (next[0] == null) {
+                send(next[1]);
+            } else {
+                sendMessage(next[0], next[1]);
+            }
+        }
+    }
+
+    /** Sends to this socket directly, outside the message order (connection_established, errors, pong). */
+    synchronized void send(String frame) {
+        if (connection.isOpen()) {
+            connection.sendText(frame).subscribe().with(ok -> {
+            }, e -> LOG.debugf("send to %s failed: %s", connection.id(), e.toString()));
+        }
+    }
+
+    private void sendMessage(String id, String frame) {
+        if (lastSentId != null && MessageIds.compare(id, lastSentId) <= 0) {
+            return;
+        }
+        lastSentId = id;
+        send(frame);
+    }
+}
