@@ -21,6 +21,7 @@ import org.chatsuite.web.QueryParams;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
@@ -39,8 +40,11 @@ public class MessageResource {
     private final MessageStore store;
     private final MessageService messages;
     private final JsonWebToken jwt;
+    private final ObjectMapper json;
 
-    MessageResource(Membership membership, MessageStore store, MessageService messages, JsonWebToken jwt) {
+    MessageResource(Membership membership, MessageStore store, MessageService messages, JsonWebToken jwt,
+            ObjectMapper json) {
+        this.json = json;
         this.membership = membership;
         this.store = store;
         this.messages = messages;
@@ -110,13 +114,30 @@ public class MessageResource {
 
     @POST
     @Path("/read/")
-    public ApiResponse<RealtimeEvents.Read> read(@PathParam("id") String idParam, JsonNode body) {
+    public ApiResponse<RealtimeEvents.Read> read(@PathParam("id") String idParam, String rawBody) {
         UUID id = membership.requireParticipant(idParam, caller());
+        // The body is optional (clients of the old API post nothing), so it is parsed here.
+        JsonNode body = parseOptional(rawBody);
         String lastReadId = null;
         if (body != null && body.hasNonNull("last_read_id")) {
             lastReadId = MessageIds.require("last_read_id", body.get("last_read_id").asText());
         }
         return ApiResponse.ok("Marked as read", messages.markRead(id, caller(), lastReadId).await().atMost(REDIS_WAIT));
+    }
+
+    private JsonNode parseOptional(String rawBody) {
+        if (rawBody == null || rawBody.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode body = json.readTree(rawBody);
+            if (!body.isObject()) {
+                throw ApiException.badParameter("Request body must be a JSON object");
+            }
+            return body;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ApiException(400, "malformed_json", "Request body is not valid JSON of the expected shape");
+        }
     }
 
     private long caller() {
