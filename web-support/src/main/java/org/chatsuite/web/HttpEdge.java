@@ -6,6 +6,9 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.Json;
@@ -117,7 +120,7 @@ public class HttpEdge {
     }
 
     private void onFailure(RoutingContext ctx) {
-        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+        int status = statusOf(ctx);
         if (status >= 500 && ctx.failure() != null) {
             Logger.getLogger(HttpEdge.class).errorf(ctx.failure(), "request %s failed",
                     ctx.request().getHeader(RequestIds.HEADER));
@@ -125,7 +128,24 @@ public class HttpEdge {
         writeError(ctx, status);
     }
 
+    private static int statusOf(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException) {
+            return 401;
+        }
+        if (failure instanceof ForbiddenException) {
+            return 403;
+        }
+        if (failure instanceof ApiException api) {
+            return api.status();
+        }
+        return ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    }
+
     private static void writeError(RoutingContext ctx, int status) {
+        if (ctx.response().ended()) {
+            return; // answered already (e.g. a refused WebSocket handshake fails twice)
+        }
         if (ctx.response().headWritten()) {
             ctx.response().end();
             return;

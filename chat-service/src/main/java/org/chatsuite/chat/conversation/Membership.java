@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.EntityManager;
 
 import org.chatsuite.web.ApiException;
@@ -55,6 +56,7 @@ public class Membership {
     }
 
     /** The participant ids, or empty if the conversation does not exist. Blocking on a cache miss. */
+    @ActivateRequestContext
     public Optional<Set<Long>> of(UUID conversationId) {
         Set<Long> cached = cache.get(conversationId);
         if (cached != null) {

@@ -18,9 +18,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData.TypedKey;
@@ -36,6 +37,7 @@ public class ChatSocket {
     private static final Logger LOG = Logger.getLogger(ChatSocket.class);
     private static final TypedKey<SocketSession> SESSION = new TypedKey<>("chat.session");
     private static final CloseReason GOING_AWAY = new CloseReason(1001, "Server shutting down");
+    private static final CloseReason MESSAGE_TOO_BIG = new CloseReason(1009, "Frame larger than 64 KiB");
 
     private final FanOut fanOut;
     private final MessageStore store;
@@ -126,8 +128,24 @@ public class ChatSocket {
         return presenceOffline(session).onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** Graceful shutdown: 1001 tells clients to reconnect (to another replica) and resume with last_id. */
-    void onShutdown(@Observes ShutdownEvent event) {
+    /**
+     * A frame over the size limit is refused by the server before it is buffered; the contract
+     * answers it with close code 1009 (message too big).
+     */
+    @OnError
+    public Uni<Void> onError(WebSocketConnection connection, IllegalStateException e) {
+        boolean tooBig = String.valueOf(e.getMessage()).contains("max message size");
+        if (!tooBig) {
+            LOG.errorf(e, "socket %s failed", connection.id());
+        }
+        return connection.close(tooBig ? MESSAGE_TOO_BIG : CloseReason.INTERNAL_SERVER_ERROR);
+    }
+
+    /**
+     * Graceful shutdown, first step (before in-flight requests are awaited): 1001 tells clients to
+     * reconnect, to another replica, and resume with last_id.
+     */
+    void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
         for (SocketSession session : fanOut.sessions()) {
             try {
                 session.connection.close(GOING_AWAY).await().atMost(java.time.Duration.ofSeconds(2));

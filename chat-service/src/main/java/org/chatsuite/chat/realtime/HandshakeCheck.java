@@ -40,8 +40,8 @@ public class HandshakeCheck implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        // An invalid token fails the identity, and the HTTP layer answers 401 on its own.
         return context.securityIdentity()
-                .onFailure().recoverWithNull()
                 .chain(identity -> {
                     if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
                         return CheckResult.rejectUpgrade(401);
