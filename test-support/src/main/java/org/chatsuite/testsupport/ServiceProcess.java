@@ -47,9 +47,15 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
-    /** The packaged jar of a sibling module, e.g. {@code siblingJar("user-service")}. */
+    /**
+     * The packaged jar of a module, e.g. {@code siblingJar("user-service")}, seen from another
+     * module's directory or from the repository root.
+     */
     public static Path siblingJar(String module) {
         Path jar = Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            jar = Path.of(module, "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+        }
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist: build " + module
                     + " first (./mvnw -B verify from the repository root builds the modules in order)");
@@ -105,6 +111,11 @@ public final class ServiceProcess implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /** Process id, e.g. to read the resident memory from /proc. */
+    public long pid() {
+        return process.pid();
     }
 
     public int port() {
