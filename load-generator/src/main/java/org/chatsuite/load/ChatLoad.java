@@ -63,15 +63,12 @@ public final class ChatLoad {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of("mode", "messages", "users", "20", "group-size", "5",
-                "rate", "100", "duration", "20", "sockets", "1000", "chat-url", "http://127.0.0.1:8082",
+                "rate", "100", "duration", "20", "sockets", "1000", "concurrency", "50", "chat-url", "http://127.0.0.1:8082",
                 "users-url", "http://127.0.0.1:8081"));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        for (String arg : args) {
-            if (arg.equals("--launch")) {
-                options.put("launch", "true");
-            }
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i].replaceFirst("^--", "");
+            boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
+            options.put(name, hasValue ? args[++i] : "true");
         }
         new ChatLoad(options).run();
         System.exit(0);
@@ -231,7 +228,8 @@ public final class ChatLoad {
         Vertx vertx = Vertx.vertx();
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxConnections(socketsWanted + 10).setConnectTimeout(10_000));
-        Semaphore inFlight = new Semaphore(100);
+        Semaphore inFlight = new Semaphore(intOption("concurrency"));
+        Histogram handshake = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(120), 3);
         List<WebSocket> open = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicLong failed = new AtomicLong();
         long start = System.nanoTime();
@@ -239,7 +237,9 @@ public final class ChatLoad {
         for (int i = 0; i < socketsWanted; i++) {
             int u = i % users.size();
             inFlight.acquire();
+            long begun = System.nanoTime();
             client.connect(connectOptions(conversationOf.get(u), users.get(u).token())).onComplete(ar -> {
+                handshake.recordValue(System.nanoTime() - begun);
                 if (ar.succeeded()) {
                     open.add(ar.result());
                 } else {
@@ -255,6 +255,9 @@ public final class ChatLoad {
         System.out.printf("%nchat-service connection capacity%n");
         System.out.printf("sockets open    %d of %d (failed %d) in %.1f s (%.0f/s)%n", open.size(), socketsWanted,
                 failed.get(), openSeconds, open.size() / openSeconds);
+        System.out.printf("handshake ms    p50 %.2f  p99 %.2f  max %.2f (%s in flight)%n",
+                ms(handshake.getValueAtPercentile(50)), ms(handshake.getValueAtPercentile(99)), ms(handshake.getMaxValue()),
+                options.get("concurrency"));
         printServerMemory();
         open.forEach(WebSocket::close);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
