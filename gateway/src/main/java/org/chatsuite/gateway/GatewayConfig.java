@@ -1,0 +1,61 @@
+package org.chatsuite.gateway;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every {@code chatsuite.*} setting of the gateway (environment: {@code CHATSUITE_...}). */
+@ConfigMapping(prefix = "chatsuite")
+public interface GatewayConfig {
+
+    Upstreams upstreams();
+
+    Throttle throttle();
+
+    Websocket websocket();
+
+    interface Upstreams {
+        @WithDefault("http://localhost:8081")
+        URI userService();
+
+        @WithDefault("http://localhost:8082")
+        URI chatService();
+
+        @WithDefault("2S")
+        Duration connectTimeout();
+
+        /** An upstream that sends nothing for this long is answered with 504. */
+        @WithDefault("15S")
+        Duration responseTimeout();
+
+        /** Consecutive failures that open an upstream's circuit breaker. */
+        @WithDefault("5")
+        int breakerFailures();
+
+        /** How long an open breaker answers 503 without trying the upstream. */
+        @WithDefault("5S")
+        Duration breakerOpenFor();
+    }
+
+    /** Requests per minute; 0 turns a rule off. */
+    interface Throttle {
+        @WithDefault("20")
+        int anonymousPerMinute();
+
+        @WithDefault("100")
+        int userPerMinute();
+
+        @WithDefault("10")
+        int historyPerMinute();
+
+        @WithDefault("30")
+        int websocketPerMinute();
+    }
+
+    interface Websocket {
+        /** Origins allowed to open a socket with the auth cookie (shared with chat-service's setting). */
+        java.util.Optional<java.util.List<String>> allowedOrigins();
+    }
+}

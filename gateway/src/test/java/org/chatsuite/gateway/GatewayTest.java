@@ -1,0 +1,170 @@
+package org.chatsuite.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.awaitility.Awaitility;
+import org.chatsuite.testsupport.EmbeddedStores;
+import org.chatsuite.testsupport.WsClient;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+
+/** Routing, edge authentication, resilience, logging and CORS (throttles are off here: see ThrottleTest). */
+@QuarkusTest
+class GatewayTest {
+
+    @Test
+    void routesEveryPrefixToItsService() {
+        Api.User ada = Api.newUser("Ada");
+        Api.User bob = Api.newUser("Bob");
+        given().when().get("/.well-known/jwks.json").then().statusCode(200).body("keys[0].kty", equalTo("RSA"));
+        given().when().get("/api/chat/health/").then().statusCode(200).body("message", equalTo("API is running"));
+        ada.api().when().get("/api/users/profile/").then().statusCode(200).body("data.email", equalTo(ada.email()));
+        String c = Api.conversation(ada, bob);
+        ada.api().contentType(ContentType.JSON).body(Map.of("content", "via the gateway"))
+                .when().post("/api/chat/conversations/" + c + "/messages/").then().statusCode(201);
+        bob.api().header("X-Request-Id", "gw-route-1").when().get("/api/chat/conversations/" + c + "/messages/")
+                .then().statusCode(200)
+                .header("X-Request-Id", "gw-route-1")
+                .body("data.messages[0].content", equalTo("via the gateway"));
+        given().when().get("/nowhere/at/all").then().statusCode(404).body("code", equalTo("not_found"));
+    }
+
+    @Test
+    void protectedRoutesNeedAValidUnrevokedTokenAtTheEdge() {
+        given().when().get("/api/chat/conversations/").then().statusCode(401)
+                .body("status", equalTo("error")).body("request_id", notNullValue());
+        given().header("Authorization", "Bearer not.a.token").when().get("/api/users/profile/").then().statusCode(401);
+        assertThat(WsClient.handshakeStatus("ws://127.0.0.1:" + RestAssured.port + "/ws/chat/x", b -> {
+        })).isEqualTo(401);
+
+        Api.User ada = Api.newUser("Ada");
+        ada.api().when().post("/api/users/logout/").then().statusCode(200);
+        // Revoked: refused at the edge (the upstream is not even asked).
+        ada.api().when().get("/api/chat/conversations/").then().statusCode(401);
+    }
+
+    @Test
+    void chatOverAWebSocketThroughTheGateway() {
+        Api.User ada = Api.newUser("Ada");
+        Api.User bob = Api.newUser("Bob");
+        String c = Api.conversation(ada, bob);
+        String url = "ws://127.0.0.1:" + RestAssured.port + "/ws/chat/" + c + "/";
+        try (WsClient a = WsClient.connect(url, ada.token());
+                WsClient b = WsClient.connect(url, b2 -> b2.header("Cookie", "chat_access_token=" + bob.token())
+                        .header("Origin", "http://localhost:8080"))) {
+            assertThat(a.next().path("type").asText()).isEqualTo("connection_established");
+            assertThat(b.next().path("type").asText()).isEqualTo("connection_established");
+            a.send(Map.of("type", "message", "content", "hello through the proxy"));
+            JsonNode received = b.nextOfType("message");
+            assertThat(received.path("message").path("content").asText()).isEqualTo("hello through the proxy");
+            assertThat(a.nextOfType("message").path("message").path("id").asText())
+                    .isEqualTo(received.path("message").path("id").asText());
+            b.send(Map.of("type", "ping"));
+            assertThat(b.nextOfType("pong").path("type").asText()).isEqualTo("pong");
+        }
+        assertThat(WsClient.handshakeStatus(url, b -> b.header("Cookie", "chat_access_token=" + bob.token())
+                .header("Origin", "https://evil.example"))).isEqualTo(403);
+    }
+
+    @Test
+    void keepsServingWhenRedisIsDown() {
+        EmbeddedStores.stopRedis();
+        try {
+            given().when().get("/.well-known/jwks.json").then().statusCode(200);
+            given().when().get("/api/chat/health/").then().statusCode(200)
+                    .header("X-RateLimit-Limit", notNullValue());
+        } finally {
+            EmbeddedStores.restartRedis();
+        }
+    }
+
+    @Test
+    void stoppedUpstreamGets503QuicklyAndRecovers() {
+        SuiteResource.chatService().stop();
+        try {
+            for (int i = 0; i < 7; i++) {
+                given().when().get("/api/chat/health/").then().statusCode(503)
+                        .body("code", equalTo("service_unavailable"));
+            }
+            given().when().get("/.well-known/jwks.json").then().statusCode(200);
+        } finally {
+            SuiteResource.chatService().start();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                given().when().get("/api/chat/health/").then().statusCode(200));
+    }
+
+    @Test
+    void oversizedBodiesAre413() {
+        given().contentType(ContentType.JSON).body("{\"email\":\"" + "a".repeat(70 * 1024) + "\"}")
+                .when().post("/api/users/register/").then().statusCode(413).body("code", equalTo("payload_too_large"));
+    }
+
+    @Test
+    void corsPreflightAndSecurityHeaders() {
+        given().header("Origin", "http://localhost:8080").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "Content-Type")
+                .when().options("/api/users/login/")
+                .then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "http://localhost:8080")
+                .header("Access-Control-Allow-Credentials", "true");
+        var foreign = given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
+                .when().options("/api/users/login/").then().extract();
+        assertThat(foreign.header("Access-Control-Allow-Origin")).isNull();
+        given().when().get("/api/chat/health/").then()
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Frame-Options", "DENY");
+    }
+
+    @Test
+    void accessLogHasTheFieldsAndNoSecrets() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                lines.add(r.getParameters() == null ? r.getMessage() : String.format(r.getMessage(), r.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger.getLogger("org.chatsuite.access").addHandler(capture);
+        try {
+            Api.User ada = Api.newUser("Ada");
+            ada.api().header("X-Request-Id", "gw-log-1").queryParam("access_token", ada.token())
+                    .when().get("/api/users/profile/").then().statusCode(200);
+            given().header("X-Request-Id", "gw-log-2").contentType(ContentType.JSON)
+                    .body(Map.of("email", ada.email(), "password", "Wrong-Secret-123"))
+                    .when().post("/api/users/login/").then().statusCode(401);
+            Awaitility.await().until(() -> lines.stream().filter(l -> l.contains("request_id=gw-log-")).count() == 2);
+            String authed = lines.stream().filter(l -> l.contains("request_id=gw-log-1")).findFirst().orElseThrow();
+            assertThat(authed).contains("method=GET", "path=/api/users/profile/?access_token=REDACTED",
+                    "user=" + ada.id(), "ip=127.0.0.1", "status=200", "duration_ms=").doesNotContain(ada.token());
+            String failed = lines.stream().filter(l -> l.contains("request_id=gw-log-2")).findFirst().orElseThrow();
+            assertThat(failed).contains("user=anonymous", "status=401").doesNotContain("Wrong-Secret");
+        } finally {
+            Logger.getLogger("org.chatsuite.access").removeHandler(capture);
+        }
+    }
+}

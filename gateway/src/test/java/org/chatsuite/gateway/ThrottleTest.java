@@ -1,0 +1,89 @@
+package org.chatsuite.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+
+/** The default limits of API.md §6, exactly at their boundaries. */
+@QuarkusTest
+@TestProfile(ThrottleTest.DefaultLimits.class)
+class ThrottleTest {
+
+    public static class DefaultLimits implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // The contract's defaults, and the test client trusted as a proxy so that each test
+            // can be its own client IP through X-Forwarded-For.
+            return Map.of("chatsuite.throttle.anonymous-per-minute", "20", "chatsuite.throttle.user-per-minute", "100",
+                    "chatsuite.throttle.history-per-minute", "10", "quarkus.http.proxy.trusted-proxies", "127.0.0.1");
+        }
+    }
+
+    private static ExtractableResponse<Response> anonymous(String ip) {
+        return given().header("X-Forwarded-For", ip).when().get("/api/chat/health/").then().extract();
+    }
+
+    @Test
+    void the21stAnonymousRequestInAMinuteIsThrottled() {
+        String ip = "203.0.113." + (1 + (int) (Math.random() * 200));
+        for (int i = 1; i <= 20; i++) {
+            ExtractableResponse<Response> ok = anonymous(ip);
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.header("X-RateLimit-Limit")).isEqualTo("20");
+            assertThat(ok.header("X-RateLimit-Remaining")).isEqualTo(String.valueOf(20 - i));
+            assertThat(Long.parseLong(ok.header("X-RateLimit-Reset"))).isBetween(1L, 60L);
+        }
+        ExtractableResponse<Response> throttled = anonymous(ip);
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.<String>path("code")).isEqualTo("throttled");
+        // GCRA: one request every 3 s refills the budget; how much of that is left depends on the time taken.
+        long retryAfter = Long.parseLong(throttled.header("Retry-After"));
+        assertThat(retryAfter).isBetween(1L, 3L);
+        assertThat(throttled.<String>path("message"))
+                .isEqualTo("Request was throttled. Expected available in " + retryAfter + " seconds.");
+        assertThat(throttled.header("X-RateLimit-Remaining")).isEqualTo("0");
+        // Another client is not affected.
+        assertThat(anonymous("198.51.100.7").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void historyIsLimitedTo10PerMinutePerUser() {
+        String ip = "192.0.2." + (1 + (int) (Math.random() * 200));
+        Api.User ada = registerFrom(ip, "Ada");
+        Api.User bob = registerFrom(ip, "Bob");
+        String c = Api.conversation(ada, bob);
+        for (int i = 1; i <= 10; i++) {
+            ada.api().when().get("/api/chat/conversations/" + c + "/messages/").then().statusCode(200)
+                    .header("X-RateLimit-Limit", "10");
+        }
+        ada.api().when().get("/api/chat/conversations/" + c + "/messages/").then().statusCode(429)
+                .body("code", equalTo("throttled"));
+        // Other routes still pass for the same user (100/min), and other users' history too.
+        ada.api().when().get("/api/chat/conversations/").then().statusCode(200).header("X-RateLimit-Limit", "100");
+        bob.api().when().get("/api/chat/conversations/" + c + "/messages/").then().statusCode(200);
+    }
+
+    private static Api.User registerFrom(String ip, String name) {
+        String email = name.toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String password = "gateway password 1";
+        given().header("X-Forwarded-For", ip).contentType("application/json")
+                .body(Map.of("email", email, "first_name", name, "last_name", "Tester", "password", password,
+                        "password_confirm", password))
+                .when().post("/api/users/register/").then().statusCode(201);
+        var login = given().header("X-Forwarded-For", ip).contentType("application/json")
+                .body(Map.of("email", email, "password", password))
+                .when().post("/api/users/login/").then().statusCode(200).extract().jsonPath();
+        return new Api.User(login.getLong("data.id"), email, login.getString("data.tokens.access_token"));
+    }
+}
