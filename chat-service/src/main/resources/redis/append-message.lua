@@ -6,7 +6,8 @@
 -- KEYS[3] idempotency key ('' when the message has no client_id)    KEYS[4] activity sorted set
 -- ARGV[1] conversation id  ARGV[2] sender id  ARGV[3] sender name  ARGV[4] sender email
 -- ARGV[5] content  ARGV[6] client_id or ''  ARGV[7] max messages kept  ARGV[8] oldest id kept (ms)
--- ARGV[9] idempotency window (s)  ARGV[10] fan-out channel  ARGV[11..] participant ids
+-- ARGV[9] idempotency window (s)  ARGV[10] retention (ms)  ARGV[11] fan-out channel
+-- ARGV[12..] participant ids
 -- Returns {'new'|'dup', message JSON}.
 local idempotency = KEYS[3]
 if idempotency ~= '' then
@@ -23,6 +24,8 @@ if ARGV[6] ~= '' then
 end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[7], '*', unpack(fields))
 redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[8])
+-- A conversation that goes quiet still loses its history once the newest message is too old.
+redis.call('PEXPIRE', KEYS[1], ARGV[10])
 
 local ms = tonumber(string.match(id, '^(%d+)-'))
 local message = cjson.encode({
@@ -38,11 +41,11 @@ local message = cjson.encode({
 if idempotency ~= '' then
   redis.call('SET', idempotency, message, 'EX', ARGV[9])
 end
-for i = 11, #ARGV do
+for i = 12, #ARGV do
   if ARGV[i] ~= ARGV[2] then
     redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
   end
 end
 redis.call('ZADD', KEYS[4], ms, ARGV[1])
-redis.call('PUBLISH', ARGV[10], 'M' .. message)
+redis.call('PUBLISH', ARGV[11], 'M' .. message)
 return {'new', message}

@@ -67,8 +67,8 @@ public class HttpEdge {
     }
 
     /**
-     * API.md §2: the Authorization header wins; then the {@code chat_access_token} cookie; on
-     * WebSocket handshakes also the {@code access_token} query parameter. The chosen token is
+     * API.md §2: the Authorization header wins; then the {@code chat_access_token} cookie; then, on
+     * WebSocket handshakes only, the {@code access_token} query parameter. The chosen token is
      * presented as a bearer token, so one verification path serves all carriers. A cookie on a
      * WebSocket handshake from a foreign Origin is refused (cross-site WebSocket hijacking).
      *
@@ -80,13 +80,12 @@ public class HttpEdge {
             return true;
         }
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
-        String queryToken = upgrade ? request.getParam("access_token") : null;
-        if (queryToken != null && !queryToken.isBlank()) {
-            request.headers().set("Authorization", "Bearer " + queryToken);
-            return true;
-        }
         Cookie cookie = request.getCookie(AUTH_COOKIE);
         if (cookie == null || cookie.getValue().isBlank()) {
+            String queryToken = upgrade ? request.getParam("access_token") : null;
+            if (queryToken != null && !queryToken.isBlank()) {
+                request.headers().set("Authorization", "Bearer " + queryToken);
+            }
             return true;
         }
         if (upgrade && !allowedOrigins.contains(String.valueOf(request.getHeader("Origin")))) {

@@ -18,6 +18,7 @@ public final class HttpErrors {
             case 415 -> "unsupported_media_type";
             case 429 -> "throttled";
             case 503 -> "service_unavailable";
+            case 504 -> "gateway_timeout";
             default -> status >= 500 ? "internal_error" : "bad_request";
         };
     }
@@ -33,6 +34,7 @@ public final class HttpErrors {
             case 413 -> "Request body is too large (limit 64 KiB)";
             case 415 -> "Unsupported media type: send application/json";
             case 503 -> "Service temporarily unavailable";
+            case 504 -> "Upstream did not answer in time";
             default -> status >= 500 ? "Internal server error" : "Bad request";
         };
     }

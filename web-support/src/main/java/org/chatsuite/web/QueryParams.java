@@ -22,6 +22,18 @@ public final class QueryParams {
         }
     }
 
+    /** Text parameters must not carry control characters (PostgreSQL refuses NUL outright). */
+    public static String text(String name, String raw) {
+        if (raw != null && hasControlCharacters(raw)) {
+            throw ApiException.badParameter(name + " must not contain control characters");
+        }
+        return raw;
+    }
+
+    public static boolean hasControlCharacters(String s) {
+        return s.chars().anyMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f);
+    }
+
     /** Any whole number (callers clamp it), or 400 when it is not one. */
     public static int anyInt(String name, String raw, int fallback) {
         if (raw == null || raw.isBlank()) {

@@ -81,6 +81,9 @@ public class ConversationResource {
                 throw ApiException.fieldError("name", "Must be a string.");
             }
             name = nameNode.asText().strip();
+            if (QueryParams.hasControlCharacters(name)) {
+                throw ApiException.fieldError("name", "Must not contain control characters.");
+            }
             if (name.length() > MAX_NAME) {
                 throw ApiException.fieldError("name", "Must be at most " + MAX_NAME + " characters.");
             }

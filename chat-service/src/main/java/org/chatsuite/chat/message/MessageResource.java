@@ -58,7 +58,8 @@ public class MessageResource {
             @QueryParam("after") String after) {
         UUID id = membership.requireParticipant(idParam, caller());
         int limit = Math.max(1, Math.min(QueryParams.anyInt("limit", limitParam, DEFAULT_PAGE), MAX_PAGE));
-        int offset = QueryParams.nonNegativeInt("offset", offsetParam, 0);
+        // Beyond the retained count an offset finds nothing; the cap keeps the range arithmetic safe.
+        int offset = Math.min(QueryParams.nonNegativeInt("offset", offsetParam, 0), 1_000_000);
         if (before != null && after != null) {
             throw ApiException.badParameter("Use either before or after, not both");
         }

@@ -83,6 +83,7 @@ public class MessageStore {
         args.add(String.valueOf(config.maxPerConversation()));
         args.add(String.valueOf(oldestKept));
         args.add(String.valueOf(config.idempotencyWindow().toSeconds()));
+        args.add(String.valueOf(config.retention().toMillis()));
         args.add(ChatKeys.events(conversation));
         participants.forEach(p -> args.add(String.valueOf(p)));
         String[] argv = args.toArray(String[]::new);
@@ -117,6 +118,9 @@ public class MessageStore {
 
     /** The newest {@code max} messages before {@code beforeId} (or the newest of all), newest first. */
     public Uni<List<MessageView>> newestBefore(UUID conversation, String beforeId, int max) {
+        if ("0-0".equals(beforeId)) {
+            return Uni.createFrom().item(List.of()); // nothing sorts before the smallest id
+        }
         String end = beforeId == null ? "+" : "(" + beforeId;
         return streams.xrevrange(ChatKeys.history(conversation), StreamRange.of(end, "-"), max)
                 .map(entries -> views(conversation, entries));

@@ -74,10 +74,11 @@ public class ChatSocket {
                         "message", "Connected to chat", "conversation_id", conversation.toString()))))
                 .chain(() -> replay(session, lastId))
                 .chain(() -> presenceOnline(session))
-                .onFailure().invoke(e -> {
+                .onFailure().recoverWithUni(e -> {
                     LOG.errorf(e, "opening socket %s failed", connection.id());
-                    session.goLive();
+                    fanOut.leave(session);
                     session.send(error("internal", "Could not open the conversation; reconnect"));
+                    return connection.close(CloseReason.INTERNAL_SERVER_ERROR);
                 });
     }
 
@@ -125,6 +126,9 @@ public class ChatSocket {
             return Uni.createFrom().voidItem();
         }
         fanOut.leave(session);
+        if (!session.countedPresent) {
+            return Uni.createFrom().voidItem();
+        }
         return presenceOffline(session).onFailure().recoverWithNull().replaceWithVoid();
     }
 
@@ -197,13 +201,15 @@ public class ChatSocket {
             session.send(error("invalid_json", "resume needs last_id, a message id"));
             return Uni.createFrom().voidItem();
         }
-        session.startReplay(lastId);
         return replay(session, lastId);
     }
 
     /** Sends what the client missed after {@code lastId}, then lets live messages through. */
     private Uni<Void> replay(SocketSession session, String lastId) {
         if (lastId == null || !MessageIds.isWellFormed(lastId)) {
+            if (lastId != null) {
+                session.send(error("invalid_json", "last_id must be a message id such as 1767268800123-0"));
+            }
             session.goLive();
             return Uni.createFrom().voidItem();
         }
@@ -218,8 +224,9 @@ public class ChatSocket {
                             session.replayMessage(m.id(), fanOut.messageFrame(m));
                         }
                     }
-                    session.goLive();
                 })
+                // Live delivery resumes whatever happened, also when the history could not be read.
+                .onTermination().invoke(session::goLive)
                 .replaceWithVoid();
     }
 
@@ -227,6 +234,7 @@ public class ChatSocket {
         String key = ChatKeys.presence(session.conversation);
         String user = String.valueOf(session.user.id());
         return redis.hash(String.class).hincrby(key, user, 1)
+                .invoke(() -> session.countedPresent = true)
                 .chain(count -> count == 1
                         ? events.toOthers(session.conversation, session.user.id(), new RealtimeEvents.Presence(session.user.id(), true))
                         : Uni.createFrom().voidItem())

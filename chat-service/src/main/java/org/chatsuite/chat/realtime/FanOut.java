@@ -1,6 +1,7 @@
 package org.chatsuite.chat.realtime;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -69,7 +70,14 @@ public class FanOut {
             room = rooms.computeIfAbsent(session.conversation, id -> new Room());
             room.sockets.add(session);
             if (room.subscribed == null) {
-                room.subscribed = subscribe(session.conversation).memoize().indefinitely();
+                Room joined = room;
+                room.subscribed = subscribe(session.conversation)
+                        .onFailure().invoke(() -> {
+                            synchronized (rooms) {
+                                joined.subscribed = null; // the next socket tries again
+                            }
+                        })
+                        .memoize().indefinitely();
             }
         }
         return room.subscribed;
@@ -96,8 +104,16 @@ public class FanOut {
         return rooms.values().stream().flatMap(room -> room.sockets.stream()).toList();
     }
 
+    /** Subscribes, then notes the newest message id: the point a catch-up after a lost connection starts from. */
     private Uni<Void> subscribe(UUID conversation) {
         return connection().chain(c -> c.send(Request.cmd(Command.SUBSCRIBE).arg(ChatKeys.events(conversation))))
+                .chain(() -> store.newestBefore(conversation, null, 1))
+                .invoke(newest -> {
+                    Room room = rooms.get(conversation);
+                    if (room != null && room.lastMessageId == null && !newest.isEmpty()) {
+                        room.lastMessageId = newest.get(0).id();
+                    }
+                })
                 .replaceWithVoid();
     }
 
@@ -135,20 +151,39 @@ public class FanOut {
                 .chain(() -> {
                     Uni<Void> all = Uni.createFrom().voidItem();
                     for (UUID conversation : rooms.keySet()) {
-                        all = all.chain(() -> subscribe(conversation)).chain(() -> catchUp(conversation));
+                        all = all.chain(() -> resubscribe(conversation));
                     }
                     return all;
                 })
                 .subscribe().with(ok -> LOG.info("Redis subscriber connection restored"), e -> onConnectionLost());
     }
 
-    private Uni<Void> catchUp(UUID conversation) {
+    /**
+     * Live messages are held back on every socket of the room while the missed ones are read from
+     * the history, so that they go out in order; then the room is live again.
+     */
+    private Uni<Void> resubscribe(UUID conversation) {
         Room room = rooms.get(conversation);
-        if (room == null || room.lastMessageId == null) {
-            return Uni.createFrom().voidItem();
+        if (room == null) {
+            return Uni.createFrom().voidItem(); // its last socket left meanwhile: stay unsubscribed
         }
-        return store.after(conversation, room.lastMessageId, CATCH_UP_LIMIT)
-                .invoke(missed -> missed.forEach(m -> deliver(conversation, m)))
+        room.sockets.forEach(SocketSession::holdLive);
+        String from = room.lastMessageId;
+        return subscribe(conversation)
+                .chain(() -> from == null ? Uni.createFrom().item(List.<MessageView>of())
+                        : store.after(conversation, from, CATCH_UP_LIMIT + 1))
+                .invoke(missed -> {
+                    if (missed.size() > CATCH_UP_LIMIT) {
+                        room.sockets.forEach(s -> s.send("{\"type\":\"resync_required\"}"));
+                    } else {
+                        for (MessageView m : missed) {
+                            String frame = messageFrame(m);
+                            room.lastMessageId = m.id();
+                            room.sockets.forEach(s -> s.replayMessage(m.id(), frame));
+                        }
+                    }
+                })
+                .onTermination().invoke(() -> room.sockets.forEach(SocketSession::goLive))
                 .replaceWithVoid();
     }
 

@@ -26,6 +26,8 @@ final class SocketSession {
     final TokenBucket messageBudget;
 
     private boolean replaying = true;
+    /** Whether this socket was counted in the conversation's presence (so closing may uncount it). */
+    volatile boolean countedPresent;
     private final ArrayDeque<String[]> queued = new ArrayDeque<>();
     /** Id of the newest message this socket was sent, for de-duplication. */
     private String lastSentId;
@@ -66,6 +68,11 @@ final class SocketSession {
     synchronized void startReplay(String resumeFrom) {
         replaying = true;
         lastSentId = resumeFrom;
+    }
+
+    /** Holds live messages back (keeping what was sent) until {@link #goLive()}. */
+    synchronized void holdLive() {
+        replaying = true;
     }
 
     synchronized void goLive() {

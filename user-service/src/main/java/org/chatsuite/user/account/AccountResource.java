@@ -78,6 +78,7 @@ public class AccountResource {
         int offset = QueryParams.nonNegativeInt("offset", offsetParam, 0);
         String query = "id <> :me";
         Parameters params = Parameters.with("me", callerId());
+        QueryParams.text("q", q);
         if (q != null && !q.isBlank()) {
             query += " and (lower(email) like :q escape '\\' or lower(concat(firstName, ' ', lastName)) like :q escape '\\')";
             params.and("q", "%" + likeEscape(q.strip().toLowerCase(java.util.Locale.ROOT)) + "%");

@@ -3,6 +3,7 @@ package org.chatsuite.user.auth;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import org.chatsuite.web.QueryParams;
 import org.chatsuite.web.Validation;
 
 /** Email and password rules of registration. */
@@ -21,7 +22,7 @@ final class CredentialRules {
             return null;
         }
         String email = raw.strip().toLowerCase(Locale.ROOT);
-        if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+        if (email.length() > 254 || !EMAIL.matcher(email).matches() || QueryParams.hasControlCharacters(email)) {
             validation.reject("email", "Enter a valid email address.");
             return null;
         }
