@@ -123,6 +123,8 @@ class ConversationTest {
         }
         create(a, Map.of("participant_ids", tooMany)).statusCode(400)
                 .body("errors.participant_ids", hasItem("A conversation has at most 256 participants."));
+        create(a, Map.of("participant_ids", List.of(b.id()), "name", "bad\u0000name")).statusCode(400)
+                .body("errors.name", hasItem("Must not contain control characters."));
         create(a, Map.of("participant_ids", List.of(b.id()), "name", "n".repeat(256))).statusCode(400)
                 .body("errors.name", hasItem("Must be at most 255 characters."));
         given().contentType(ContentType.JSON).body(Map.of("participant_ids", List.of(b.id())))

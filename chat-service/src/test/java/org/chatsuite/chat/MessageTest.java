@@ -131,6 +131,9 @@ class MessageTest {
         JsonPath fromZero = history(ada, c, Map.of("after", "0-1", "limit", 2));
         assertThat(fromZero.getList("data.messages.id", String.class)).isEqualTo(ids.subList(0, 2));
 
+        // Extreme but well-formed positions are simply empty.
+        assertThat(history(ada, c, Map.of("before", "0-0")).getInt("data.count")).isZero();
+        assertThat(history(ada, c, Map.of("offset", 2147483600)).getInt("data.count")).isZero();
         // Out-of-range limits are clamped.
         assertThat(history(ada, c, Map.of("limit", 1000)).getInt("data.count")).isEqualTo(7);
         assertThat(history(ada, c, Map.of("limit", 0)).getInt("data.count")).isEqualTo(1);

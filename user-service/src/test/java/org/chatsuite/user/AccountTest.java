@@ -103,6 +103,8 @@ class AccountTest {
     @Test
     void listRejectsBadParameters() {
         Accounts.Session me = Accounts.newSession("badparams");
+        given().header("Authorization", me.bearer()).queryParam("q", "nul\u0000byte").when().get("/api/users/list/")
+                .then().statusCode(400).body("code", equalTo("bad_parameter"));
         for (String bad : List.of("abc", "-1", "1.5")) {
             given().header("Authorization", me.bearer()).queryParam("limit", bad).when().get("/api/users/list/")
                     .then().statusCode(400).body("code", equalTo("bad_parameter"));

@@ -87,7 +87,8 @@ class RegistrationTest {
 
     @Test
     void rejectsInvalidEmails() {
-        for (String bad : List.of("not-an-email", "a@b", "a b@c.de", "@example.com", "x@" + "d".repeat(250) + ".com")) {
+        for (String bad : List.of("not-an-email", "a@b", "a b@c.de", "@example.com", "x@" + "d".repeat(250) + ".com",
+                "nul\u0000@example.com")) {
             Accounts.register(with(Accounts.registration("x@example.com"), "email", bad))
                     .statusCode(400).body("errors.email", hasItem("Enter a valid email address."));
         }

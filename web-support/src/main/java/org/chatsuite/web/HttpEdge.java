@@ -30,6 +30,7 @@ public class HttpEdge {
     public static final long MAX_BODY_BYTES = 64 * 1024;
 
     private static final String AUTH_COOKIE = "chat_access_token";
+    private static final String SUBPROTOCOL_AUTHORIZATION = "quarkus-http-upgrade#Authorization#";
 
     private final java.util.Set<String> allowedOrigins;
 
@@ -82,9 +83,9 @@ public class HttpEdge {
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
         Cookie cookie = request.getCookie(AUTH_COOKIE);
         if (cookie == null || cookie.getValue().isBlank()) {
-            String queryToken = upgrade ? request.getParam("access_token") : null;
-            if (queryToken != null && !queryToken.isBlank()) {
-                request.headers().set("Authorization", "Bearer " + queryToken);
+            String handshakeToken = upgrade ? handshakeToken(request) : null;
+            if (handshakeToken != null) {
+                request.headers().set("Authorization", handshakeToken);
             }
             return true;
         }
@@ -94,6 +95,30 @@ public class HttpEdge {
         }
         request.headers().set("Authorization", "Bearer " + cookie.getValue());
         return true;
+    }
+
+    /**
+     * On a WebSocket handshake: the {@code access_token} query parameter, or the Authorization value
+     * carried in {@code Sec-WebSocket-Protocol} the way WebSockets Next defines it
+     * ({@code quarkus-http-upgrade#Authorization#Bearer%20<token>}). The subprotocol header itself is
+     * left as it is for the upstream to negotiate.
+     */
+    private static String handshakeToken(io.vertx.core.http.HttpServerRequest request) {
+        String query = request.getParam("access_token");
+        if (query != null && !query.isBlank()) {
+            return "Bearer " + query;
+        }
+        String protocols = request.getHeader("Sec-WebSocket-Protocol");
+        if (protocols != null) {
+            for (String protocol : protocols.split(",")) {
+                String p = protocol.strip();
+                if (p.startsWith(SUBPROTOCOL_AUTHORIZATION)) {
+                    return java.net.URLDecoder.decode(p.substring(SUBPROTOCOL_AUTHORIZATION.length()),
+                            java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return null;
     }
 
     private static long declaredBodyLength(RoutingContext ctx) {
