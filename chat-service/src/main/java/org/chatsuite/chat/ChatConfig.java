@@ -45,7 +45,10 @@ public interface ChatConfig {
         @WithDefault("40")
         int messageBurst();
 
-        /** Origins allowed to open a socket authenticated by the cookie (cross-site WebSocket hijacking). */
+        /**
+         * Origins allowed to open a socket authenticated by the cookie (cross-site WebSocket hijacking).
+         * Read by web-support's HttpEdge; declared here so that the setting belongs to this mapping.
+         */
         Optional<List<String>> allowedOrigins();
     }
 }

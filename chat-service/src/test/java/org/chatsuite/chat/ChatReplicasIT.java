@@ -3,7 +3,6 @@ package org.chatsuite.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +11,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.chatsuite.testsupport.EmbeddedStores;
 import org.chatsuite.testsupport.ServiceProcess;
-import org.chatsuite.testsupport.TestKeys;
+import org.chatsuite.testsupport.SuiteProcesses;
 import org.chatsuite.testsupport.UserServiceResource;
 import org.chatsuite.testsupport.WsClient;
 import org.junit.jupiter.api.Test;
@@ -36,16 +34,7 @@ class ChatReplicasIT {
     private static final int PER_SENDER = 40;
 
     private static ServiceProcess secondReplica() {
-        EmbeddedStores.Database db = EmbeddedStores.postgres("chat");
-        Map<String, String> config = new HashMap<>();
-        config.put("quarkus.datasource.jdbc.url", db.jdbcUrl());
-        config.put("quarkus.datasource.username", db.username());
-        config.put("quarkus.datasource.password", db.password());
-        config.put("quarkus.redis.hosts", EmbeddedStores.redisUrl());
-        config.put("mp.jwt.verify.publickey.location", TestKeys.current().publicKeyFile().toString());
-        config.put("quarkus.rest-client.users.url", UserServiceResource.url());
-        config.put("quarkus.log.console.json.enabled", "false");
-        return ServiceProcess.start("chat-service-b", ServiceProcess.ownJar(), config);
+        return SuiteProcesses.chatService("chat-service-b", ServiceProcess.ownJar(), UserServiceResource.url(), Map.of());
     }
 
     private static String ws(int port, String conversation) {

@@ -55,7 +55,10 @@ public interface GatewayConfig {
     }
 
     interface Websocket {
-        /** Origins allowed to open a socket with the auth cookie (shared with chat-service's setting). */
+        /**
+         * Origins allowed to open a socket with the auth cookie (shared with chat-service's setting).
+         * Read by web-support's HttpEdge; declared here so that the setting belongs to this mapping.
+         */
         java.util.Optional<java.util.List<String>> allowedOrigins();
     }
 }

@@ -8,13 +8,10 @@ import static org.hamcrest.Matchers.notNullValue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.awaitility.Awaitility;
 import org.chatsuite.testsupport.EmbeddedStores;
+import org.chatsuite.testsupport.LogCapture;
 import org.chatsuite.testsupport.WsClient;
 import org.junit.jupiter.api.Test;
 
@@ -141,23 +138,8 @@ class GatewayTest {
 
     @Test
     void accessLogHasTheFieldsAndNoSecrets() {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                lines.add(r.getParameters() == null ? r.getMessage() : String.format(r.getMessage(), r.getParameters()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger.getLogger("org.chatsuite.access").addHandler(capture);
-        try {
+        try (LogCapture capture = LogCapture.of("org.chatsuite.access")) {
+            List<String> lines = capture.lines();
             Api.User ada = Api.newUser("Ada");
             // X-Forwarded-For from a peer that is not a trusted proxy is ignored.
             ada.api().header("X-Request-Id", "gw-log-1").header("X-Forwarded-For", "6.6.6.6")
@@ -173,8 +155,6 @@ class GatewayTest {
                     .doesNotContain("6.6.6.6");
             String failed = lines.stream().filter(l -> l.contains("request_id=gw-log-2")).findFirst().orElseThrow();
             assertThat(failed).contains("user=anonymous", "status=401").doesNotContain("Wrong-Secret");
-        } finally {
-            Logger.getLogger("org.chatsuite.access").removeHandler(capture);
         }
     }
 }

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.chatsuite.testsupport.EmbeddedStores;
 import org.chatsuite.testsupport.ServiceProcess;
-import org.chatsuite.testsupport.TestKeys;
+import org.chatsuite.testsupport.SuiteProcesses;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -22,18 +22,9 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
     public synchronized Map<String, String> start() {
         String redis = EmbeddedStores.redisUrl();
         if (userService == null) {
-            EmbeddedStores.Database users = EmbeddedStores.postgres("users");
-            userService = ServiceProcess.start("user-service", ServiceProcess.siblingJar("user-service"), Map.of(
-                    "quarkus.datasource.jdbc.url", users.jdbcUrl(), "quarkus.datasource.username", users.username(),
-                    "quarkus.datasource.password", users.password(), "quarkus.redis.hosts", redis,
-                    "chatsuite.jwt.private-key-location", TestKeys.current().privateKeyFile().toString(),
-                    "chatsuite.password.bcrypt-cost", "10", "quarkus.log.console.json.enabled", "false"));
-            EmbeddedStores.Database chat = EmbeddedStores.postgres("chat");
-            chatService = ServiceProcess.start("chat-service", ServiceProcess.siblingJar("chat-service"), Map.of(
-                    "quarkus.datasource.jdbc.url", chat.jdbcUrl(), "quarkus.datasource.username", chat.username(),
-                    "quarkus.datasource.password", chat.password(), "quarkus.redis.hosts", redis,
-                    "mp.jwt.verify.publickey.location", userService.url() + "/.well-known/jwks.json",
-                    "quarkus.rest-client.users.url", userService.url(), "quarkus.log.console.json.enabled", "false"));
+            userService = SuiteProcesses.userService("user-service", Map.of());
+            chatService = SuiteProcesses.chatService("chat-service", ServiceProcess.siblingJar("chat-service"),
+                    userService.url(), Map.of());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 chatService.stop();
                 userService.stop();

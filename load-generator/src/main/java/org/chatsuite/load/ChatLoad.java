@@ -22,9 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
-import org.chatsuite.testsupport.EmbeddedStores;
 import org.chatsuite.testsupport.ServiceProcess;
-import org.chatsuite.testsupport.TestKeys;
+import org.chatsuite.testsupport.SuiteProcesses;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,22 +93,11 @@ public final class ChatLoad {
     }
 
     private void launch(List<ServiceProcess> launched) {
-        EmbeddedStores.Database users = EmbeddedStores.postgres("users");
-        EmbeddedStores.Database chat = EmbeddedStores.postgres("chat");
-        String redis = EmbeddedStores.redisUrl();
-        ServiceProcess userService = ServiceProcess.start("bench-user-service", ServiceProcess.siblingJar("user-service"),
-                Map.of("quarkus.datasource.jdbc.url", users.jdbcUrl(), "quarkus.datasource.username", users.username(),
-                        "quarkus.datasource.password", users.password(), "quarkus.redis.hosts", redis,
-                        "chatsuite.jwt.private-key-location", TestKeys.current().privateKeyFile().toString(),
-                        "chatsuite.password.bcrypt-cost", "10", "quarkus.log.console.json.enabled", "false",
-                        "quarkus.log.category.\"org.chatsuite.access\".level", "WARN"));
+        Map<String, String> quiet = Map.of("quarkus.log.category.\"org.chatsuite.access\".level", "WARN");
+        ServiceProcess userService = SuiteProcesses.userService("bench-user-service", quiet);
         launched.add(userService);
-        chatService = ServiceProcess.start("bench-chat-service", ServiceProcess.siblingJar("chat-service"),
-                Map.of("quarkus.datasource.jdbc.url", chat.jdbcUrl(), "quarkus.datasource.username", chat.username(),
-                        "quarkus.datasource.password", chat.password(), "quarkus.redis.hosts", redis,
-                        "mp.jwt.verify.publickey.location", TestKeys.current().publicKeyFile().toString(),
-                        "quarkus.rest-client.users.url", userService.url(), "quarkus.log.console.json.enabled", "false",
-                        "quarkus.log.category.\"org.chatsuite.access\".level", "WARN"));
+        chatService = SuiteProcesses.chatService("bench-chat-service", ServiceProcess.siblingJar("chat-service"),
+                userService.url(), quiet);
         launched.add(chatService);
         usersUrl = userService.url();
         chatUrl = chatService.url();

@@ -15,15 +15,7 @@ public class UserServiceResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
-        EmbeddedStores.Database db = EmbeddedStores.postgres("users");
-        userService = ServiceProcess.start("user-service", ServiceProcess.siblingJar("user-service"), Map.of(
-                "quarkus.datasource.jdbc.url", db.jdbcUrl(),
-                "quarkus.datasource.username", db.username(),
-                "quarkus.datasource.password", db.password(),
-                "quarkus.redis.hosts", EmbeddedStores.redisUrl(),
-                "chatsuite.jwt.private-key-location", TestKeys.current().privateKeyFile().toString(),
-                "chatsuite.password.bcrypt-cost", "10",
-                "quarkus.log.console.json.enabled", "false"));
+        userService = SuiteProcesses.userService("user-service", Map.of());
         return Map.of("quarkus.rest-client.users.url", userService.url());
     }
 

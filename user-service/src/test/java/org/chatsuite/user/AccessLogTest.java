@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.awaitility.Awaitility;
+import org.chatsuite.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,36 +19,21 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 class AccessLogTest {
 
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            Object[] params = record.getParameters();
-            lines.add(params == null ? record.getMessage() : String.format(record.getMessage(), params));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture capture;
 
     @BeforeEach
     void attach() {
-        Logger.getLogger("org.chatsuite.access").addHandler(capture);
+        capture = LogCapture.of("org.chatsuite.access");
     }
 
     @AfterEach
     void detach() {
-        Logger.getLogger("org.chatsuite.access").removeHandler(capture);
+        capture.close();
     }
 
     private String lineWith(String requestId) {
-        Awaitility.await().until(() -> lines.stream().anyMatch(l -> l.contains("request_id=" + requestId)));
-        List<String> matching = lines.stream().filter(l -> l.contains("request_id=" + requestId)).toList();
+        Awaitility.await().until(() -> capture.lines().stream().anyMatch(l -> l.contains("request_id=" + requestId)));
+        List<String> matching = capture.lines().stream().filter(l -> l.contains("request_id=" + requestId)).toList();
         assertThat(matching).hasSize(1);
         return matching.get(0);
     }

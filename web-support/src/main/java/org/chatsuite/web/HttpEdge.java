@@ -1,5 +1,9 @@
 package org.chatsuite.web;
 
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -17,8 +21,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * What happens to every HTTP request before and after the REST layer: the request id, one
- * access-log line, and the envelope for failures that never reach a resource (unknown route,
- * body over the size limit).
+ * access-log line, the token carriers of API.md §2 presented as one bearer token, and the
+ * envelope for failures that never reach a resource (unknown route, body over the size limit).
  */
 @ApplicationScoped
 public class HttpEdge {
@@ -32,12 +36,14 @@ public class HttpEdge {
     private static final String AUTH_COOKIE = "chat_access_token";
     private static final String SUBPROTOCOL_AUTHORIZATION = "quarkus-http-upgrade#Authorization#";
 
-    private final java.util.Set<String> allowedOrigins;
-
-    HttpEdge(@ConfigProperty(name = "chatsuite.websocket.allowed-origins") java.util.Optional<java.util.List<String>> origins) {
-        this.allowedOrigins = java.util.Set.copyOf(origins.orElse(java.util.List.of()));
-    }
     private static final Logger ACCESS = Logger.getLogger("org.chatsuite.access");
+
+    /** Origins whose pages may open a WebSocket authenticated by the cookie. */
+    private final Set<String> allowedOrigins;
+
+    HttpEdge(@ConfigProperty(name = "chatsuite.websocket.allowed-origins") Optional<List<String>> origins) {
+        this.allowedOrigins = Set.copyOf(origins.orElse(List.of()));
+    }
 
     void requestIdAndAccessLog(@Observes Filters filters) {
         filters.register(this::onRequest, 1000);
