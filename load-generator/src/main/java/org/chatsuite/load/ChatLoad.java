@@ -62,7 +62,7 @@ public final class ChatLoad {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of("mode", "messages", "users", "20", "group-size", "5",
-                "rate", "100", "duration", "20", "sockets", "1000", "concurrency", "50", "chat-url", "http://127.0.0.1:8082",
+                "rate", "100", "duration", "20", "sockets", "1000", "concurrency", "50", "warmup", "0", "chat-url", "http://127.0.0.1:8082",
                 "users-url", "http://127.0.0.1:8081"));
         for (int i = 0; i < args.length; i++) {
             String name = args[i].replaceFirst("^--", "");
@@ -112,9 +112,12 @@ public final class ChatLoad {
         int userCount = intOption("users");
         int groupSize = intOption("group-size");
         double rate = Double.parseDouble(options.get("rate"));
-        int seconds = intOption("duration");
+        int warmup = intOption("warmup");
+        int seconds = warmup + intOption("duration");
         List<User> users = registerUsers(userCount);
         Map<Integer, String> conversationOf = createGroups(users, groupSize);
+        // Latency counts only messages sent after the warm-up (a cold JIT would dominate short runs).
+        long[] measureFrom = { Long.MAX_VALUE };
 
         Vertx vertx = Vertx.vertx();
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(userCount + 10));
@@ -152,13 +155,17 @@ public final class ChatLoad {
                     reorders.incrementAndGet();
                 }
                 delivered.incrementAndGet();
-                latency.recordValue(Math.max(0, now - Long.parseLong(parts[2])));
+                long sentAt = Long.parseLong(parts[2]);
+                if (sentAt >= measureFrom[0]) {
+                    latency.recordValue(Math.max(0, now - sentAt));
+                }
             });
             sockets.add(socket);
         }
 
         long intervalMs = Math.max(1, Math.round(users.size() * 1000.0 / rate));
         long start = System.nanoTime();
+        measureFrom[0] = start + TimeUnit.SECONDS.toNanos(warmup);
         long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
         CountDownLatch done = new CountDownLatch(users.size());
         for (int i = 0; i < users.size(); i++) {
@@ -190,8 +197,8 @@ public final class ChatLoad {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         System.out.printf("%nchat-service messages benchmark%n");
-        System.out.printf("users %d, group size %d, conversations %d, target rate %.0f msg/s, %d s%n", userCount,
-                groupSize, sentPerConversation.size(), rate, seconds);
+        System.out.printf("users %d, group size %d, conversations %d, target rate %.0f msg/s, %d s (%d s warm-up)%n",
+                userCount, groupSize, sentPerConversation.size(), rate, seconds, warmup);
         System.out.printf("sent            %d (%.1f msg/s)%n", sent.get(), sent.get() / sendSeconds);
         System.out.printf("deliveries      %d of %d expected (%.1f deliveries/s)%n", delivered.get(), expected,
                 delivered.get() / sendSeconds);
@@ -199,6 +206,7 @@ public final class ChatLoad {
         System.out.printf("duplicates      %d%n", duplicates.get());
         System.out.printf("reorders        %d%n", reorders.get());
         System.out.printf("error frames    %d%n", errors.get());
+        System.out.printf("latency ms      (%d deliveries after warm-up)%n", latency.getTotalCount());
         System.out.printf("latency ms      p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n", ms(latency.getValueAtPercentile(50)),
                 ms(latency.getValueAtPercentile(90)), ms(latency.getValueAtPercentile(99)), ms(latency.getMaxValue()));
         printServerMemory();
