@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A packaged service ({@code target/quarkus-app/quarkus-run.jar}) running as its own process on a
+ * A packaged service ({@code target/quarkus-app/quarkus-run.jar}, or a native executable) running as its own process on a
  * free loopback port: another replica, or a real upstream for the service under test.
  * Its output goes to {@code target/<name>-<port>.log}.
  */
@@ -63,8 +63,15 @@ public final class ServiceProcess implements AutoCloseable {
         return jar;
     }
 
-    /** This module's own packaged jar (for a second replica in an integration test). */
+    /**
+     * This module's own packaged application (for a second replica in an integration test): the
+     * native executable when the build made one (failsafe's {@code native.image.path}), else the jar.
+     */
     public static Path ownJar() {
+        String nativeImage = System.getProperty("native.image.path");
+        if (nativeImage != null && Files.isRegularFile(Path.of(nativeImage))) {
+            return Path.of(nativeImage).toAbsolutePath();
+        }
         return Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
     }
 
@@ -73,12 +80,19 @@ public final class ServiceProcess implements AutoCloseable {
             return;
         }
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        boolean isJar = jar.toString().endsWith(".jar");
+        if (isJar) {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx256m");
+        } else {
+            command.add(jar.toString()); // a native executable takes the same -D options
+        }
         command.add("-Dquarkus.http.port=" + port);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-jar");
-        command.add(jar.toString());
+        if (isJar) {
+            command.add("-jar");
+            command.add(jar.toString());
+        }
         try {
             Files.createDirectories(log.getParent());
             process = new ProcessBuilder(command)
