@@ -64,7 +64,10 @@ class MessageTest {
                 .then().statusCode(400).body("errors.content", hasItem("Message content must be at most 5000 characters."));
         ada.api().contentType(ContentType.JSON).body(Map.of("content", "x".repeat(5000))).when().post(path)
                 .then().statusCode(201);
-        ada.api().contentType(ContentType.JSON).body(Map.of("content", 42)).when().post(path).then().statusCode(400);
+        ada.api().contentType(ContentType.JSON).body(Map.of("content", 42)).when().post(path).then().statusCode(400)
+                .body("errors.content", hasItem("Message content must be a string."));
+        ada.api().contentType(ContentType.JSON).body(Map.of("content", "hi", "client_id", 7)).when().post(path)
+                .then().statusCode(400).body("errors.client_id", hasItem("client_id must be a string."));
         ada.api().contentType(ContentType.JSON).body(Map.of("content", "hi", "client_id", "k".repeat(65))).when().post(path)
                 .then().statusCode(400).body("errors.client_id", hasItem("client_id must be 1 to 64 characters."));
         Users.User outsider = Users.create("Olga");

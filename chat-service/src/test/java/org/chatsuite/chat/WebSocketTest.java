@@ -206,6 +206,10 @@ class WebSocketTest {
             assertThat(a.next().path("code").asText()).isEqualTo("empty_content");
             a.send(Map.of("type", "message", "content", "y".repeat(5001)));
             assertThat(a.next().path("code").asText()).isEqualTo("content_too_long");
+            a.send(Map.of("type", "message", "content", 42));
+            assertThat(a.next().path("code").asText()).isEqualTo("empty_content");
+            a.send(Map.of("type", "message", "content", "hi", "client_id", 7));
+            assertThat(a.next().path("code").asText()).isEqualTo("invalid_client_id");
             a.send(Map.of("type", "ping"));
             assertThat(a.next().path("type").asText()).isEqualTo("pong");
         }

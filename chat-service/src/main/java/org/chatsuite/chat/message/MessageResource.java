@@ -91,19 +91,9 @@ public class MessageResource {
         if (body == null || !body.isObject()) {
             throw ApiException.fieldError("content", "This field is required.");
         }
-        JsonNode content = body.get("content");
-        JsonNode clientId = body.get("client_id");
-        if (content != null && !content.isNull() && !content.isTextual()) {
-            throw ApiException.fieldError("content", "Must be a string.");
-        }
-        if (clientId != null && !clientId.isNull() && !clientId.isTextual()) {
-            throw ApiException.fieldError("client_id", "Must be a string.");
-        }
         MessageStore.Appended appended;
         try {
-            appended = messages.send(id, sender(), content == null ? null : content.asText(null),
-                    clientId == null || clientId.isNull() ? null : clientId.asText(),
-                    membership.participants(id)).await().atMost(REDIS_WAIT);
+            appended = messages.send(id, sender(), body, membership.participants(id)).await().atMost(REDIS_WAIT);
         } catch (MessageService.Rejected e) {
             throw ApiException.fieldError(e.field(), e.getMessage());
         }

@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.chatsuite.chat.ChatConfig;
 import org.chatsuite.web.Timestamps;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.smallrye.mutiny.Uni;
 
 /** Sending and reading, the same for REST and WebSocket clients. */
@@ -48,11 +50,27 @@ public class MessageService {
     }
 
     /**
-     * Validates and stores a message; delivery to every socket follows from the store's publish.
+     * Validates and stores a message given as JSON ({@code content}, optional {@code client_id}: a
+     * REST body and a WebSocket frame have the same fields); delivery to every socket follows from
+     * the store's publish.
      *
-     * @throws Rejected for empty or too long content or an unusable client_id
+     * @throws Rejected for missing, empty or too long content or an unusable client_id
      */
-    public Uni<MessageStore.Appended> send(UUID conversation, MessageStore.Sender sender, String content,
+    public Uni<MessageStore.Appended> send(UUID conversation, MessageStore.Sender sender, JsonNode message,
+            Set<Long> participants) {
+        JsonNode content = message.path("content");
+        JsonNode clientId = message.path("client_id");
+        if (!content.isMissingNode() && !content.isNull() && !content.isTextual()) {
+            throw new Rejected("empty_content", "content", "Message content must be a string.");
+        }
+        if (!clientId.isMissingNode() && !clientId.isNull() && !clientId.isTextual()) {
+            throw new Rejected("invalid_client_id", "client_id", "client_id must be a string.");
+        }
+        return send(conversation, sender, content.isTextual() ? content.asText() : null,
+                clientId.isTextual() ? clientId.asText() : null, participants);
+    }
+
+    private Uni<MessageStore.Appended> send(UUID conversation, MessageStore.Sender sender, String content,
             String clientId, Set<Long> participants) {
         String text = content == null ? "" : content.strip();
         if (text.isEmpty()) {

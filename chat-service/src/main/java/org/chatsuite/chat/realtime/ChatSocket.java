@@ -164,15 +164,8 @@ public class ChatSocket {
             session.send(error("rate_limited", "Too many messages; slow down"));
             return Uni.createFrom().voidItem();
         }
-        JsonNode content = frame.get("content");
-        JsonNode clientId = frame.get("client_id");
-        if (content != null && !content.isNull() && !content.isTextual()) {
-            session.send(error("empty_content", "content must be a non-empty string"));
-            return Uni.createFrom().voidItem();
-        }
         try {
-            return messages.send(session.conversation, session.user, content == null ? null : content.asText(null),
-                    clientId == null || clientId.isNull() ? null : clientId.asText(), session.participants)
+            return messages.send(session.conversation, session.user, frame, session.participants)
                     .invoke(appended -> {
                         if (appended.duplicate()) {
                             // Nothing new was published: send the original back to this socket only.

@@ -12,8 +12,8 @@ import org.chatsuite.gateway.throttle.Decision;
 import org.chatsuite.gateway.throttle.Throttling;
 import org.chatsuite.web.ApiError;
 import org.chatsuite.web.ApiException;
-import org.chatsuite.web.HttpEdge;
 import org.chatsuite.web.RequestIds;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -87,8 +87,8 @@ public class GatewayRoutes {
             return Uni.createFrom().item(Optional.empty());
         }
         Uni<SecurityIdentity> identity = ctx.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
-        return identity.map(id -> id.isAnonymous() ? Optional.<String>empty() : Optional.of(id.getPrincipal().getName()))
-                .map(name -> name.isPresent() ? Optional.ofNullable((String) ctx.get(HttpEdge.USER_KEY)) : name);
+        return identity.map(id -> id.getPrincipal() instanceof JsonWebToken jwt
+                ? Optional.ofNullable(jwt.getSubject()) : Optional.<String>empty());
     }
 
     static boolean isPublic(String path) {
