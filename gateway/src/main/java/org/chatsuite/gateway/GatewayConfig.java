@@ -2,6 +2,8 @@ package org.chatsuite.gateway;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -17,11 +19,12 @@ public interface GatewayConfig {
     Websocket websocket();
 
     interface Upstreams {
+        /** One or more replicas (comma-separated); requests are spread round-robin over the reachable ones. */
         @WithDefault("http://localhost:8081")
-        URI userService();
+        List<URI> userService();
 
         @WithDefault("http://localhost:8082")
-        URI chatService();
+        List<URI> chatService();
 
         @WithDefault("2S")
         Duration connectTimeout();
@@ -59,6 +62,6 @@ public interface GatewayConfig {
          * Origins allowed to open a socket with the auth cookie (shared with chat-service's setting).
          * Read by web-support's HttpEdge; declared here so that the setting belongs to this mapping.
          */
-        java.util.Optional<java.util.List<String>> allowedOrigins();
+        Optional<List<String>> allowedOrigins();
     }
 }

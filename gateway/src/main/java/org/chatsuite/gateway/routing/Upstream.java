@@ -1,6 +1,8 @@
 package org.chatsuite.gateway.routing;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.Json;
@@ -32,9 +35,11 @@ import io.vertx.httpproxy.ProxyResponse;
 
 /**
  * One upstream service behind a streaming reverse proxy (Vert.x HTTP proxy: bodies are streamed,
- * hop-by-hop headers dropped, WebSocket upgrades relayed both ways). An unreachable upstream gets
- * a 503 envelope, one that does not answer within the response timeout a 504, and after repeated
- * failures a circuit breaker answers 503 at once until a probe succeeds.
+ * hop-by-hop headers dropped, WebSocket upgrades relayed both ways). Requests are spread
+ * round-robin over the service's replicas; a replica that refuses a connection is skipped for the
+ * breaker's open period. An unreachable upstream gets a 503 envelope, one that does not answer
+ * within the response timeout a 504, and after repeated failures a circuit breaker answers 503 at
+ * once until a probe succeeds.
  */
 final class Upstream {
 
@@ -44,11 +49,12 @@ final class Upstream {
     private final String name;
     private final HttpProxy proxy;
     private final CircuitBreaker breaker;
+    private final Origins origins;
     private final Timer latency;
     private final MeterRegistry metrics;
     private final AtomicLong openSockets;
 
-    Upstream(String name, URI uri, Vertx vertx, GatewayConfig.Upstreams config, MeterRegistry metrics,
+    Upstream(String name, List<URI> replicas, Vertx vertx, GatewayConfig.Upstreams config, MeterRegistry metrics,
             AtomicLong openSockets) {
         this.name = name;
         this.openSockets = openSockets;
@@ -59,21 +65,32 @@ final class Upstream {
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setMaxPoolSize(200)
                 .setMaxWebSockets(10_000));
-        SocketAddress origin = SocketAddress.inetSocketAddress(uri.getPort(), uri.getHost());
+        this.origins = new Origins(replicas, config.breakerOpenFor());
         long responseTimeout = config.responseTimeout().toMillis();
         this.proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
-                .originRequestProvider((request, c) -> {
-                    RequestOptions options = new RequestOptions().setServer(origin);
-                    if (!isUpgrade(request)) {
-                        options.setIdleTimeout(responseTimeout);
-                    }
-                    return c.request(options);
-                });
+                .originRequestProvider((request, c) -> connect(c, isUpgrade(request) ? 0 : responseTimeout,
+                        origins.size()));
         proxy.addInterceptor(new ProxyInterceptor() {
             @Override
             public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
                 return forward(context);
             }
+        });
+    }
+
+    /**
+     * A request to the next replica. Nothing has been sent when a connection fails, so the next
+     * replica is tried, also for non-idempotent requests.
+     */
+    private Future<HttpClientRequest> connect(HttpClient client, long idleTimeout, int attemptsLeft) {
+        SocketAddress origin = origins.next();
+        RequestOptions options = new RequestOptions().setServer(origin);
+        if (idleTimeout > 0) {
+            options.setIdleTimeout(idleTimeout);
+        }
+        return client.request(options).recover(failure -> {
+            origins.markDown(origin);
+            return attemptsLeft > 1 ? connect(client, idleTimeout, attemptsLeft - 1) : Future.failedFuture(failure);
         });
     }
 
@@ -124,5 +141,45 @@ final class Upstream {
 
     static boolean isUpgrade(HttpServerRequest request) {
         return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+    }
+
+    /** The replicas of one upstream, taken in turn; one that failed to connect sits out for a while. */
+    private static final class Origins {
+        private final List<SocketAddress> addresses;
+        private final long[] downUntil;
+        private final long downForMillis;
+        private int next;
+
+        Origins(List<URI> replicas, Duration downFor) {
+            this.addresses = replicas.stream().map(u -> SocketAddress.inetSocketAddress(u.getPort(), u.getHost())).toList();
+            this.downUntil = new long[addresses.size()];
+            this.downForMillis = downFor.toMillis();
+        }
+
+        /** The next replica not known to be down; when all are, the next in turn (it may be back). */
+        synchronized SocketAddress next() {
+            long now = System.currentTimeMillis();
+            for (int tried = 0; tried < addresses.size(); tried++) {
+                int candidate = next;
+                next = (next + 1) % addresses.size();
+                if (downUntil[candidate] <= now) {
+                    return addresses.get(candidate);
+                }
+            }
+            SocketAddress fallback = addresses.get(next);
+            next = (next + 1) % addresses.size();
+            return fallback;
+        }
+
+        int size() {
+            return addresses.size();
+        }
+
+        synchronized void markDown(SocketAddress address) {
+            int index = addresses.indexOf(address);
+            if (index >= 0 && addresses.size() > 1) {
+                downUntil[index] = System.currentTimeMillis() + downForMillis;
+            }
+        }
     }
 }
