@@ -2,6 +2,7 @@ package org.chatsuite.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -112,6 +113,23 @@ class GatewayTest {
         }
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 given().when().get("/api/chat/health/").then().statusCode(200));
+    }
+
+    @Test
+    void aChatReplicaThatRefusesConnectionsIsSkipped() {
+        // SuiteResource lists a dead replica before the live one; round-robin must never surface it.
+        for (int i = 0; i < 6; i++) {
+            given().when().get("/api/chat/health/").then().statusCode(200);
+        }
+    }
+
+    @Test
+    void servesTheWebClientWithAContentSecurityPolicy() {
+        given().when().get("/").then().statusCode(200)
+                .contentType(containsString("text/html"))
+                .header("Content-Security-Policy", containsString("script-src 'self'"))
+                .header("X-Frame-Options", "DENY");
+        given().when().get("/no-such-page.html").then().statusCode(404).body("code", equalTo("not_found"));
     }
 
     @Test

@@ -33,8 +33,18 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.redis.hosts", redis);
         config.put("chatsuite.upstreams.user-service", userService.url());
-        config.put("chatsuite.upstreams.chat-service", chatService.url());
+        // A replica that refuses connections comes first: every test then also proves it is skipped.
+        config.put("chatsuite.upstreams.chat-service", "http://127.0.0.1:" + deadPort() + "," + chatService.url());
         return config;
+    }
+
+    /** A loopback port nobody listens on (taken and released at once). */
+    private static int deadPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override

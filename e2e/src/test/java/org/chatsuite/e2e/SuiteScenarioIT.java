@@ -1,0 +1,147 @@
+package org.chatsuite.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.chatsuite.testsupport.WsClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * The product end to end, black-box: only the gateway's public HTTP and WebSocket endpoints of the
+ * suite that {@code ./run.sh} starts.
+ */
+@ExtendWith(LocalSuite.class)
+class SuiteScenarioIT {
+
+    private static final String PASSWORD = "end to end password 1";
+
+    record User(long id, String email, String token) {
+        RequestSpecification api() {
+            return given().baseUri(LocalSuite.gatewayUrl()).header("Authorization", "Bearer " + token);
+        }
+    }
+
+    @Test
+    void twoUsersChatFromRegistrationToLogout() {
+        given().baseUri(LocalSuite.gatewayUrl()).when().get("/").then().statusCode(200)
+                .contentType(containsString("text/html"));
+        given().baseUri(LocalSuite.gatewayUrl()).contentType(ContentType.JSON)
+                .body(Map.of("email", "not-an-email", "password", "x", "password_confirm", "y"))
+                .when().post("/api/users/register/").then().statusCode(400)
+                .body("code", equalTo("validation_error"))
+                .body("errors", hasKey("email")).body("errors", hasKey("first_name"));
+
+        User ada = register("Ada");
+        User bob = register("Bob");
+        User cy = register("Cy");
+
+        String direct = ada.api().contentType(ContentType.JSON).body(Map.of("participant_ids", List.of(bob.id())))
+                .when().post("/api/chat/conversations/").then().statusCode(201).extract().path("data.id");
+        bob.api().contentType(ContentType.JSON).body(Map.of("participant_ids", List.of(ada.id())))
+                .when().post("/api/chat/conversations/").then().statusCode(200).body("data.id", equalTo(direct));
+        String group = ada.api().contentType(ContentType.JSON)
+                .body(Map.of("participant_ids", List.of(bob.id(), cy.id()), "name", "Team"))
+                .when().post("/api/chat/conversations/").then().statusCode(201).extract().path("data.id");
+
+        String bobSaw;
+        try (WsClient bobSocket = WsClient.connect(LocalSuite.gatewayWsUrl() + "/ws/chat/" + direct, bob.token());
+                WsClient adaSocket = WsClient.connect(LocalSuite.gatewayWsUrl() + "/ws/chat/" + direct, ada.token())) {
+            bobSocket.nextOfType("connection_established");
+            adaSocket.nextOfType("connection_established");
+
+            String sent = ada.api().contentType(ContentType.JSON).body(Map.of("content", "Hello Bob <b>!</b>"))
+                    .when().post("/api/chat/conversations/" + direct + "/messages/").then().statusCode(201)
+                    .extract().path("data.id");
+            JsonNode received = bobSocket.nextOfType("message").get("message");
+            assertThat(received.get("id").asText()).isEqualTo(sent);
+            assertThat(received.get("content").asText()).isEqualTo("Hello Bob <b>!</b>");
+
+            bobSocket.send(Map.of("type", "typing", "is_typing", true));
+            assertThat(adaSocket.nextOfType("typing").get("user_id").asLong()).isEqualTo(bob.id());
+
+            bobSocket.send(Map.of("type", "message", "content", "Hi Ada", "client_id", "bob-1"));
+            bobSaw = adaSocket.nextOfType("message").get("message").get("id").asText();
+            bobSocket.send(Map.of("type", "read"));
+            assertThat(adaSocket.nextOfType("read").get("user_id").asLong()).isEqualTo(bob.id());
+        }
+
+        var history = bob.api().when().get("/api/chat/conversations/" + direct + "/messages/")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(history.getList("data.messages.content")).containsExactly("Hello Bob <b>!</b>", "Hi Ada");
+        assertThat(history.getString("data.messages[1].id")).isEqualTo(bobSaw);
+
+        ada.api().contentType(ContentType.JSON).body(Map.of("content", "Team meeting at ten"))
+                .when().post("/api/chat/conversations/" + group + "/messages/").then().statusCode(201);
+        var cyList = cy.api().when().get("/api/chat/conversations/").then().statusCode(200).extract().jsonPath();
+        assertThat(cyList.getString("data[0].id")).isEqualTo(group);
+        assertThat(cyList.getInt("data[0].unread_count")).isEqualTo(1);
+        assertThat(cyList.getString("data[0].last_message.content")).isEqualTo("Team meeting at ten");
+        cy.api().contentType(ContentType.JSON).body("{}").when().post("/api/chat/conversations/" + group + "/read/")
+                .then().statusCode(200);
+        cy.api().when().get("/api/chat/conversations/").then().statusCode(200).body("data[0].unread_count", equalTo(0));
+
+        ada.api().contentType(ContentType.JSON).body("{}").when().post("/api/users/logout/").then().statusCode(200);
+        ada.api().when().get("/api/users/profile/").then().statusCode(401);
+        assertThat(WsClient.handshakeStatus(LocalSuite.gatewayWsUrl() + "/ws/chat/" + direct,
+                b -> b.header("Authorization", "Bearer " + ada.token()))).isEqualTo(401);
+        bob.api().when().get("/api/users/profile/").then().statusCode(200).body("data.id", equalTo((int) bob.id()));
+    }
+
+    @Test
+    void accountsAndMessagesSurviveARestartOfTheWholeSuite() throws Exception {
+        User dee = register("Dee");
+        User eve = register("Eve");
+        String conversation = dee.api().contentType(ContentType.JSON).body(Map.of("participant_ids", List.of(eve.id())))
+                .when().post("/api/chat/conversations/").then().statusCode(201).extract().path("data.id");
+        dee.api().contentType(ContentType.JSON).body(Map.of("content", "still here after a restart?"))
+                .when().post("/api/chat/conversations/" + conversation + "/messages/").then().statusCode(201);
+        List<Long> pids = List.of(pid("user-service"), pid("chat-service"), pid("gateway"));
+
+        LocalSuite.stop();
+        for (long pid : pids) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .as("service process %d after the launcher stopped", pid).isFalse();
+        }
+        assertThat(LocalSuite.pidFile("gateway")).doesNotExist();
+        LocalSuite.start();
+
+        // Same signing key (tokens issued before the restart still verify), same accounts, same messages.
+        eve.api().when().get("/api/chat/conversations/" + conversation + "/messages/").then().statusCode(200)
+                .body("data.messages[0].content", equalTo("still here after a restart?"));
+        login(dee.email()).api().when().get("/api/users/profile/").then().statusCode(200);
+    }
+
+    private static long pid(String service) throws Exception {
+        return Long.parseLong(Files.readString(LocalSuite.pidFile(service)).trim());
+    }
+
+    private static User register(String firstName) {
+        String email = firstName.toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        given().baseUri(LocalSuite.gatewayUrl()).contentType(ContentType.JSON)
+                .body(Map.of("email", email, "first_name", firstName, "last_name", "Tester", "password", PASSWORD,
+                        "password_confirm", PASSWORD))
+                .when().post("/api/users/register/").then().statusCode(201).cookie("chat_access_token");
+        return login(email);
+    }
+
+    private static User login(String email) {
+        var login = given().baseUri(LocalSuite.gatewayUrl()).contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", PASSWORD))
+                .when().post("/api/users/login/").then().statusCode(200).extract().jsonPath();
+        return new User(login.getLong("data.id"), email, login.getString("data.tokens.access_token"));
+    }
+}
