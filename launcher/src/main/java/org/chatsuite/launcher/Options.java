@@ -26,6 +26,7 @@ record Options(Path dataDir, int gatewayPort, int userPort, int chatPort, int ch
               --postgres-user USER     its user (default: postgres)
               --postgres-password PW   its password (default: empty)
               --redis-url URL          use this Redis instead, e.g. redis://127.0.0.1:6379
+              --build                  (./run.sh) rebuild the services before starting
               --help                   this text
             """;
 
