@@ -19,10 +19,11 @@ public interface GatewayConfig {
     Websocket websocket();
 
     interface Upstreams {
-        /** One or more replicas (comma-separated); requests are spread round-robin over the reachable ones. */
+        /** One address (a Service in Kubernetes); the JWKS location is derived from it. */
         @WithDefault("http://localhost:8081")
-        List<URI> userService();
+        URI userService();
 
+        /** One or more replicas (comma-separated); requests are spread round-robin over the reachable ones. */
         @WithDefault("http://localhost:8082")
         List<URI> chatService();
 

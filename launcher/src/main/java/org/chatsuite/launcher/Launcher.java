@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -36,6 +37,8 @@ public final class Launcher {
     private final Path run;
     private final List<ManagedService> services = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Ctrl-C signals every process of the terminal at once: no service that exits from now on is restarted. */
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private FileChannel lockChannel;
     private Stores stores;
 
@@ -159,7 +162,7 @@ public final class Launcher {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString());
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        return new ManagedService(name, command, env, port, logs, run);
+        return new ManagedService(name, command, env, port, logs, run, stopping);
     }
 
     /** One launcher per data folder: a second one would share PostgreSQL's data directory. */
@@ -200,6 +203,7 @@ public final class Launcher {
 
     /** Gateway first (no new traffic), then the chat replicas (they close sockets with 1001), user-service, stores. */
     private void stop() {
+        stopping.set(true);
         List<ManagedService> reversed = new ArrayList<>(services);
         Collections.reverse(reversed);
         if (!reversed.isEmpty()) {

@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One service process of the local suite, supervised: its output goes to a log file, its pid to a
@@ -34,11 +35,15 @@ final class ManagedService {
     private final Path log;
     private final Path pidFile;
     private final Deque<Instant> restarts = new ArrayDeque<>();
+    /** Set by the launcher as its shutdown begins, before it stops the services one by one. */
+    private final AtomicBoolean suiteStopping;
     private Process process;
-    private volatile boolean stopping;
+    private boolean stopping;
 
-    ManagedService(String name, List<String> command, Map<String, String> environment, int port, Path logs, Path run) {
+    ManagedService(String name, List<String> command, Map<String, String> environment, int port, Path logs, Path run,
+            AtomicBoolean suiteStopping) {
         this.name = name;
+        this.suiteStopping = suiteStopping;
         this.command = command;
         this.environment = environment;
         this.port = port;
@@ -55,6 +60,9 @@ final class ManagedService {
     }
 
     synchronized void start() {
+        if (stopping || suiteStopping.get()) {
+            return; // a restart that lost the race against Ctrl-C
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -97,8 +105,11 @@ final class ManagedService {
 
     /** SIGTERM (the service drains: sockets are closed with 1001), then a kill if it takes too long. */
     void stop() {
-        stopping = true;
-        Process current = current();
+        Process current;
+        synchronized (this) {
+            stopping = true;
+            current = process;
+        }
         if (current == null) {
             return;
         }
@@ -118,6 +129,10 @@ final class ManagedService {
         }
     }
 
+    private synchronized boolean isStopping() {
+        return stopping || suiteStopping.get();
+    }
+
     private synchronized Process current() {
         return process;
     }
@@ -125,7 +140,7 @@ final class ManagedService {
     private void exited(Process which) {
         // On Ctrl-C the terminal signals every process at once; give the launcher's own shutdown a moment to say so.
         sleep(Duration.ofSeconds(1));
-        if (stopping || which != current()) {
+        if (isStopping() || which != current()) {
             return;
         }
         if (!mayRestart()) {
@@ -137,11 +152,14 @@ final class ManagedService {
         Console.warn("%s exited unexpectedly with %d; restarting it in %d s (see %s)", name, which.exitValue(),
                 pause.toSeconds(), log);
         sleep(pause);
-        if (stopping) {
+        if (isStopping()) {
             return;
         }
         try {
             start();
+            if (isStopping()) {
+                return;
+            }
             awaitReady();
             Console.info("%s is back on port %d", name, port);
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package org.chatsuite.gateway.routing;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,7 +44,7 @@ public class GatewayRoutes {
 
     GatewayRoutes(Vertx vertx, GatewayConfig config, Throttling throttling, MeterRegistry metrics) {
         AtomicLong openSockets = metrics.gauge("gateway.websockets.open", new AtomicLong());
-        this.users = new Upstream("user-service", config.upstreams().userService(), vertx, config.upstreams(), metrics,
+        this.users = new Upstream("user-service", List.of(config.upstreams().userService()), vertx, config.upstreams(), metrics,
                 openSockets);
         this.chat = new Upstream("chat-service", config.upstreams().chatService(), vertx, config.upstreams(), metrics,
                 openSockets);
