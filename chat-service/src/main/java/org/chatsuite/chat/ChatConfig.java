@@ -46,6 +46,13 @@ public interface ChatConfig {
         int messageBurst();
 
         /**
+         * How long a socket counts as present without its replica renewing it (every third of this):
+         * the longest a crashed replica's users stay "online".
+         */
+        @WithDefault("60S")
+        Duration presenceLease();
+
+        /**
          * Origins allowed to open a socket authenticated by the cookie (cross-site WebSocket hijacking).
          * Read by web-support's HttpEdge; declared here so that the setting belongs to this mapping.
          */

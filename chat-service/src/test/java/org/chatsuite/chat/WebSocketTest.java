@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.chatsuite.chat.message.ChatKeys;
 import org.chatsuite.chat.message.MessageStore;
 import org.chatsuite.testsupport.TestTokens;
 import org.chatsuite.testsupport.WsClient;
@@ -18,12 +19,16 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
 class WebSocketTest {
+
+    @Inject
+    RedisDataSource redis;
 
     @Inject
     MessageStore store;
@@ -185,6 +190,29 @@ class WebSocketTest {
             JsonNode offline = a.nextOfType("presence");
             assertThat(offline.path("user_id").asLong()).isEqualTo(bob.id());
             assertThat(offline.path("online").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void aSocketOfADeadReplicaGoesOfflineWhenItsLeaseRunsOut() {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        String c = Users.conversation(ada, bob);
+        // Bob's socket on a replica that crashed: its lease was written as that replica would have,
+        // and nobody renews it. (The test profile's lease is 3 s, renewed every second.)
+        redis.sortedSet(String.class).zadd(ChatKeys.presence(UUID.fromString(c)),
+                System.currentTimeMillis() + 1500, bob.id() + "|socket-of-a-dead-replica");
+        try (WsClient a = open(ada, c)) {
+            JsonNode online = a.nextOfType("presence");
+            assertThat(online.path("user_id").asLong()).isEqualTo(bob.id());
+            assertThat(online.path("online").asBoolean()).isTrue();
+            JsonNode offline = a.nextOfType("presence");
+            assertThat(offline.path("user_id").asLong()).isEqualTo(bob.id());
+            assertThat(offline.path("online").asBoolean()).isFalse();
+        }
+        try (WsClient again = open(ada, c)) {
+            JsonNode frame = again.poll(Duration.ofSeconds(2));
+            assertThat(frame).as("nobody is online but Ada").isNull();
         }
     }
 

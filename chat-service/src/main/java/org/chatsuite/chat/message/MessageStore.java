@@ -1,16 +1,9 @@
 package org.chatsuite.chat.message;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +13,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.chatsuite.chat.ChatConfig;
+import org.chatsuite.web.LuaScript;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,8 +38,7 @@ public class MessageStore {
     private final ReactiveHashCommands<String, String, String> hashes;
     private final ObjectMapper json;
     private final ChatConfig.Messages config;
-    private final String appendScript;
-    private final String appendScriptSha;
+    private final LuaScript appendScript = LuaScript.load("/redis/append-message.lua");
 
     MessageStore(ReactiveRedisDataSource redis, ObjectMapper json, ChatConfig config) {
         this.redis = redis;
@@ -53,8 +46,6 @@ public class MessageStore {
         this.hashes = redis.hash(String.class);
         this.json = json;
         this.config = config.messages();
-        this.appendScript = resource("/redis/append-message.lua");
-        this.appendScriptSha = sha1(appendScript);
     }
 
     public record Sender(long id, String name, String email) {
@@ -67,13 +58,9 @@ public class MessageStore {
     /** Stores, counts and publishes one message in a single atomic step. */
     public Uni<Appended> append(UUID conversation, Sender sender, String content, String clientId, Set<Long> participants) {
         long oldestKept = Instant.now().minus(config.retention()).toEpochMilli();
+        List<String> keys = List.of(ChatKeys.history(conversation), ChatKeys.unread(conversation),
+                clientId == null ? "" : ChatKeys.idempotency(conversation, sender.id(), clientId), ChatKeys.ACTIVITY);
         List<String> args = new ArrayList<>();
-        args.add(appendScriptSha);
-        args.add("4");
-        args.add(ChatKeys.history(conversation));
-        args.add(ChatKeys.unread(conversation));
-        args.add(clientId == null ? "" : ChatKeys.idempotency(conversation, sender.id(), clientId));
-        args.add(ChatKeys.ACTIVITY);
         args.add(conversation.toString());
         args.add(String.valueOf(sender.id()));
         args.add(sender.name());
@@ -86,13 +73,7 @@ public class MessageStore {
         args.add(String.valueOf(config.retention().toMillis()));
         args.add(ChatKeys.events(conversation));
         participants.forEach(p -> args.add(String.valueOf(p)));
-        String[] argv = args.toArray(String[]::new);
-        return redis.execute("EVALSHA", argv)
-                .onFailure(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT"))
-                .recoverWithUni(() -> {
-                    argv[0] = appendScript;
-                    return redis.execute("EVAL", argv);
-                })
+        return appendScript.run(redis, keys, args)
                 .map(this::appended);
     }
 
@@ -172,24 +153,5 @@ public class MessageStore {
             views.add(MessageView.of(conversation, entry.id(), entry.payload()));
         }
         return views;
-    }
-
-    private static String resource(String path) {
-        try (InputStream in = MessageStore.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

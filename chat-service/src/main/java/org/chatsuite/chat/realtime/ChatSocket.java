@@ -6,7 +6,6 @@ import java.util.UUID;
 import jakarta.enterprise.event.Observes;
 
 import org.chatsuite.chat.ChatConfig;
-import org.chatsuite.chat.message.ChatKeys;
 import org.chatsuite.chat.message.MessageIds;
 import org.chatsuite.chat.message.MessageService;
 import org.chatsuite.chat.message.MessageStore;
@@ -17,7 +16,6 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
@@ -43,17 +41,17 @@ public class ChatSocket {
     private final MessageStore store;
     private final MessageService messages;
     private final RealtimeEvents events;
-    private final ReactiveRedisDataSource redis;
+    private final Presence presence;
     private final ObjectMapper json;
     private final ChatConfig.Websocket config;
 
     ChatSocket(FanOut fanOut, MessageStore store, MessageService messages, RealtimeEvents events,
-            ReactiveRedisDataSource redis, ObjectMapper json, ChatConfig config) {
+            Presence presence, ObjectMapper json, ChatConfig config) {
         this.fanOut = fanOut;
         this.store = store;
         this.messages = messages;
         this.events = events;
-        this.redis = redis;
+        this.presence = presence;
         this.json = json;
         this.config = config.websocket();
     }
@@ -129,7 +127,8 @@ public class ChatSocket {
         if (!session.countedPresent) {
             return Uni.createFrom().voidItem();
         }
-        return presenceOffline(session).onFailure().recoverWithNull().replaceWithVoid();
+        // A failure here is not lost: the socket's lease then runs out and the others are told.
+        return presence.leave(session).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /**
@@ -223,35 +222,13 @@ public class ChatSocket {
                 .replaceWithVoid();
     }
 
+    /** Counts the socket in and tells it who else is online. */
     private Uni<Void> presenceOnline(SocketSession session) {
-        String key = ChatKeys.presence(session.conversation);
-        String user = String.valueOf(session.user.id());
-        return redis.hash(String.class).hincrby(key, user, 1)
-                .invoke(() -> session.countedPresent = true)
-                .chain(count -> count == 1
-                        ? events.toOthers(session.conversation, session.user.id(), new RealtimeEvents.Presence(session.user.id(), true))
-                        : Uni.createFrom().voidItem())
-                .chain(() -> redis.hash(String.class).hgetall(key))
-                .invoke(online -> online.forEach((id, count) -> {
-                    if (!id.equals(user) && Long.parseLong(count) > 0) {
-                        session.send(events.encode(new RealtimeEvents.Presence(Long.parseLong(id), true)));
-                    }
-                }))
+        return presence.join(session)
+                .invoke(online -> online.stream()
+                        .filter(user -> user != session.user.id())
+                        .forEach(user -> session.send(events.encode(new RealtimeEvents.Presence(user, true)))))
                 .replaceWithVoid();
-    }
-
-    private Uni<Void> presenceOffline(SocketSession session) {
-        String key = ChatKeys.presence(session.conversation);
-        String user = String.valueOf(session.user.id());
-        return redis.hash(String.class).hincrby(key, user, -1)
-                .chain(count -> {
-                    if (count > 0) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    return redis.hash(String.class).hdel(key, user).replaceWithVoid()
-                            .chain(() -> events.toOthers(session.conversation, session.user.id(),
-                                    new RealtimeEvents.Presence(session.user.id(), false)));
-                });
     }
 
     private String error(String code, String message) {

@@ -1,15 +1,13 @@
 package org.chatsuite.gateway.throttle;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.chatsuite.web.LuaScript;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
@@ -31,21 +29,20 @@ public class RateLimiter {
     private static final long WARN_EVERY_MS = 30_000;
 
     private final ReactiveRedisDataSource redis;
-    private final String script;
+    private final LuaScript script = LuaScript.load("/redis/gcra.lua");
     private final ConcurrentHashMap<String, Long> localTat = new ConcurrentHashMap<>();
     private final Counter fallbacks;
     private final AtomicLong lastWarning = new AtomicLong();
 
     RateLimiter(ReactiveRedisDataSource redis, MeterRegistry metrics) {
         this.redis = redis;
-        this.script = resource("/redis/gcra.lua");
         this.fallbacks = metrics.counter("gateway.throttle.fallback");
     }
 
     /** Takes one request from {@code key}'s budget of {@code perMinute} requests per minute. */
     public Uni<Decision> take(String key, int perMinute) {
         long interval = 60_000_000L / perMinute; // µs
-        return redis.execute("EVAL", script, "1", "throttle:" + key, String.valueOf(interval), String.valueOf(perMinute))
+        return script.run(redis, List.of("throttle:" + key), List.of(String.valueOf(interval), String.valueOf(perMinute)))
                 .ifNoItem().after(REDIS_WAIT).fail()
                 .map(r -> decision(r, perMinute))
                 .onFailure().recoverWithItem(e -> {
@@ -86,13 +83,5 @@ public class RateLimiter {
 
     private static long ceilMillis(long micros) {
         return (micros + 999) / 1000;
-    }
-
-    private static String resource(String path) {
-        try (InputStream in = RateLimiter.class.getResourceAsStream(path)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
