@@ -1,14 +1,14 @@
 // One conversation's WebSocket, with automatic reconnection and resume.
 //
 // The socket is authenticated by the HttpOnly cookie (same origin). After a drop it reconnects with
-// exponential backoff (0.5 s doubling to 15 s, with jitter) and asks the server to replay every
+// exponential backoff (0.5 s doubling to 10 s, with jitter) and asks the server to replay every
 // message after the newest one the page has (`?last_id=`), so nothing is lost and, because the page
 // de-duplicates by message id, nothing is shown twice. A handshake that keeps failing is checked
 // over REST (which refreshes the session when needed, or reports that access is gone).
 
 import { compareIds } from './dom.js';
 
-const MAX_DELAY_MS = 15000;
+const MAX_DELAY_MS = 10000;
 const HEARTBEAT_MS = 25000;
 const PONG_TIMEOUT_MS = 10000;
 
