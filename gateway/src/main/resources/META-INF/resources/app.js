@@ -60,6 +60,7 @@ function showAuth(mode, notice = '') {
   $('user-results').replaceChildren();
   $('user-search').value = '';
   renderGroupBuilder();
+  $('boot-status').hidden = true;
   $('session').hidden = true;
   $('chat-view').hidden = true;
   $('auth-view').hidden = false;
@@ -156,6 +157,7 @@ function expireSession() {
 
 function enterChat(user) {
   state.me = user;
+  $('boot-status').hidden = true;
   $('auth-view').hidden = true;
   $('chat-view').hidden = false;
   $('session').hidden = false;
