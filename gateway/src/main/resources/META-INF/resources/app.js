@@ -132,8 +132,14 @@ async function login(values) {
 
 async function register(values) {
   const env = await api.post('/api/users/register/', { ...values, email: values.email.trim() });
-  setRefreshToken(null); // registration sets the cookie only; no refresh token is issued
-  enterChat(env.data);
+  // Registration sets the cookie only (it lasts one access-token lifetime); logging in with the same
+  // credentials adds a refresh token, so the new session lasts as long as one started by login.
+  try {
+    await login(values);
+  } catch {
+    setRefreshToken(null);
+    enterChat(env.data);
+  }
 }
 
 async function logout() {

@@ -116,6 +116,18 @@ class GatewayTest {
     }
 
     @Test
+    void aRevokedCookieDoesNotStandInTheWayOfLoggingInAgain() {
+        Api.User user = Api.newUser("Stale");
+        user.api().contentType(ContentType.JSON).body("{}").when().post("/api/users/logout/").then().statusCode(200);
+        // The browser still sends the revoked token's cookie: refused where it is the credential...
+        given().cookie("chat_access_token", user.token()).when().get("/api/users/profile/").then().statusCode(401);
+        // ...ignored where the body carries the credentials.
+        given().cookie("chat_access_token", user.token()).contentType(ContentType.JSON)
+                .body(Map.of("email", user.email(), "password", "gateway password 1"))
+                .when().post("/api/users/login/").then().statusCode(200).cookie("chat_access_token");
+    }
+
+    @Test
     void aChatReplicaThatRefusesConnectionsIsSkipped() {
         // SuiteResource lists a dead replica before the live one; round-robin must never surface it.
         for (int i = 0; i < 6; i++) {

@@ -74,6 +74,18 @@ public class HttpEdge {
     }
 
     /**
+     * Requests that carry their own credentials in the body. A browser sends its cookie with them too,
+     * and a stale (expired, revoked) cookie must not stand in the way of logging in again: there the
+     * cookie is not presented as a token.
+     */
+    private static final Set<String> SESSION_STARTS = Set.of("/api/users/register", "/api/users/login",
+            "/api/users/token/refresh");
+
+    private static String withoutTrailingSlash(String path) {
+        return path != null && path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /**
      * API.md §2: the Authorization header wins; then the {@code chat_access_token} cookie; then, on
      * WebSocket handshakes only, the {@code access_token} query parameter. The chosen token is
      * presented as a bearer token, so one verification path serves all carriers. A cookie on a
@@ -87,7 +99,7 @@ public class HttpEdge {
             return true;
         }
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
-        Cookie cookie = request.getCookie(AUTH_COOKIE);
+        Cookie cookie = SESSION_STARTS.contains(withoutTrailingSlash(request.path())) ? null : request.getCookie(AUTH_COOKIE);
         if (cookie == null || cookie.getValue().isBlank()) {
             String handshakeToken = upgrade ? handshakeToken(request) : null;
             if (handshakeToken != null) {
