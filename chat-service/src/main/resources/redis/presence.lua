@@ -1,19 +1,24 @@
 -- Presence in one conversation: a sorted set of "<user id>|<socket id>" members, each scored by
--- the time (ms) its lease ends. Replicas renew the leases of their open sockets; the sockets of a
--- replica that died stop being renewed and expire, so nobody stays "online" for ever.
--- Every call first removes expired leases and reports their users that have no live socket left.
+-- the time (ms, Redis' clock, so replicas' clocks do not matter) its lease ends. Replicas renew the
+-- leases of their open sockets; the sockets of a replica that died stop being renewed and expire,
+-- so nobody stays "online" for ever. Every call first removes expired leases and reports their
+-- users that have no live socket left.
 --
--- KEYS[1]  the presence set
--- ARGV[1]  now (ms)      ARGV[2] lease (ms)      ARGV[3] join | leave | renew
--- ARGV[4..] socket members (join and leave: exactly one)
+-- KEYS[1]   the presence set
+-- ARGV[1]   lease (ms)      ARGV[2] join | leave | renew
+-- ARGV[3..] socket members (join and leave: exactly one)
 --
--- Returns { changed, gone, users }:
---   join:  changed = 1 when it is the user's first live socket; users = everyone online now
+-- Returns { changed, gone, list }:
+--   join:  changed = 1 when it is the user's first live socket; list = every user online now
 --   leave: changed = 1 when it was the user's last live socket
---   renew: users = those whose lease had lapsed (a long pause) and who are back online
+--   renew: list = the members that had no lease any more (removed meanwhile, or lapsed during a
+--          long pause); renewing never creates one, so a socket that just left is not brought back
 --   gone:  users whose last lease expired in this call
+redis.replicate_commands() -- effects replication, so that TIME may precede writes (the default since Redis 5)
 local key = KEYS[1]
-local now, lease, op = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local lease, op = tonumber(ARGV[1]), ARGV[2]
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
 local function user_of(member)
   return string.match(member, '^([^|]*)|')
@@ -41,30 +46,29 @@ for _, member in ipairs(expired) do
   end
 end
 
-local changed, users = 0, {}
+local changed, list = 0, {}
 if op == 'join' then
-  local user = user_of(ARGV[4])
+  local user = user_of(ARGV[3])
   if not live[user] then
     changed = 1
   end
-  redis.call('ZADD', key, now + lease, ARGV[4])
+  redis.call('ZADD', key, now + lease, ARGV[3])
   live[user] = true
   for u in pairs(live) do
-    table.insert(users, u)
+    table.insert(list, u)
   end
 elseif op == 'leave' then
-  if redis.call('ZREM', key, ARGV[4]) == 1 and not live_users()[user_of(ARGV[4])] then
+  if redis.call('ZREM', key, ARGV[3]) == 1 and not live_users()[user_of(ARGV[3])] then
     changed = 1
   end
 else
-  for i = 4, #ARGV do
-    local user = user_of(ARGV[i])
-    if redis.call('ZADD', key, now + lease, ARGV[i]) == 1 and not live[user] then
-      live[user] = true
-      table.insert(users, user)
+  for i = 3, #ARGV do
+    if redis.call('ZADD', key, 'XX', 'CH', now + lease, ARGV[i]) == 0 then
+      table.insert(list, ARGV[i])
     end
   end
 end
--- A conversation nobody is in any more leaves nothing behind.
-redis.call('PEXPIRE', key, 2 * lease)
-return { changed, gone, users }
+-- Only a safety net for conversations nobody is in any more: expiry is the sweep's job, which
+-- also tells the others (a whole key expiring would tell nobody).
+redis.call('PEXPIRE', key, 86400000)
+return { changed, gone, list }

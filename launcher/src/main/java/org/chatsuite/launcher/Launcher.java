@@ -40,7 +40,8 @@ public final class Launcher {
     /** Ctrl-C signals every process of the terminal at once: no service that exits from now on is restarted. */
     private final AtomicBoolean stopping = new AtomicBoolean();
     private FileChannel lockChannel;
-    private Stores stores;
+    /** Set before the stores start, so that a Ctrl-C during their start-up still stops them. */
+    private volatile Stores stores;
 
     private Launcher(Options options) {
         this.options = options;
@@ -82,7 +83,8 @@ public final class Launcher {
         stopLeftovers();
         requirePortsFree();
         Path jwtKey = SigningKey.ensure(dataDir.resolve("keys"));
-        stores = Stores.start(options, dataDir, logs);
+        stores = new Stores(options, dataDir, logs);
+        stores.start();
 
         String userUrl = "http://127.0.0.1:" + options.userPort();
         List<Integer> chatPorts = IntStream.range(0, options.chatReplicas()).mapToObj(i -> options.chatPort() + i).toList();
@@ -174,26 +176,28 @@ public final class Launcher {
         }
     }
 
-    /** Services left running by a launcher that was killed (pid files in run/) are stopped first. */
+    /** Services and stores left running by a launcher that was killed (their pid files) are stopped first. */
     private void stopLeftovers() throws IOException {
         try (Stream<Path> pidFiles = Files.list(run)) {
             for (Path pidFile : pidFiles.filter(p -> p.toString().endsWith(".pid")).toList()) {
-                long pid = Long.parseLong(Files.readString(pidFile).trim());
-                ProcessHandle.of(pid)
-                        .filter(p -> p.info().commandLine().map(c -> c.contains("quarkus-run.jar")).orElse(false))
-                        .ifPresent(p -> {
-                            Console.warn("stopping %s (pid %d) left over from an earlier run", pidFile.getFileName(), pid);
-                            p.destroy();
-                            p.onExit().join();
-                        });
-                Files.delete(pidFile);
+                Processes.stopFromPidFile(pidFile, "quarkus-run.jar", pidFile.getFileName().toString());
             }
-        } catch (NumberFormatException e) {
-            Console.warn("ignoring an unreadable pid file in %s", run);
         }
+        Stores.stopLeftovers(dataDir);
     }
 
     private void requirePortsFree() {
+        List<Integer> ports = new ArrayList<>(List.of(options.gatewayPort(), options.userPort()));
+        IntStream.range(0, options.chatReplicas()).forEach(i -> ports.add(options.chatPort() + i));
+        if (options.postgresUrl().isEmpty()) {
+            ports.add(options.postgresPort());
+        }
+        if (options.redisUrl().isEmpty()) {
+            ports.add(options.redisPort());
+        }
+        if (ports.stream().distinct().count() < ports.size()) {
+            throw new IllegalArgumentException("two processes of the suite would share a port: " + ports);
+        }
         Ports.requireFree(options.gatewayPort(), "the gateway", "--gateway-port");
         Ports.requireFree(options.userPort(), "user-service", "--user-port");
         for (int i = 0; i < options.chatReplicas(); i++) {

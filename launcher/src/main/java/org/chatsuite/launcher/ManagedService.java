@@ -98,7 +98,7 @@ final class ManagedService {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + name, e);
             }
-            sleep(Duration.ofMillis(250));
+            Processes.sleep(Duration.ofMillis(250));
         }
         throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT.toSeconds() + " s; see " + log);
     }
@@ -139,7 +139,7 @@ final class ManagedService {
 
     private void exited(Process which) {
         // On Ctrl-C the terminal signals every process at once; give the launcher's own shutdown a moment to say so.
-        sleep(Duration.ofSeconds(1));
+        Processes.sleep(Duration.ofSeconds(1));
         if (isStopping() || which != current()) {
             return;
         }
@@ -151,7 +151,7 @@ final class ManagedService {
         Duration pause = Duration.ofSeconds(1L << Math.min(restarts.size() - 1, 4));
         Console.warn("%s exited unexpectedly with %d; restarting it in %d s (see %s)", name, which.exitValue(),
                 pause.toSeconds(), log);
-        sleep(pause);
+        Processes.sleep(pause);
         if (isStopping()) {
             return;
         }
@@ -177,13 +177,5 @@ final class ManagedService {
         }
         restarts.addLast(now);
         return true;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,16 +1,23 @@
 package org.chatsuite.launcher;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import redis.embedded.RedisServer;
@@ -24,33 +31,42 @@ final class Stores implements AutoCloseable {
     /** Each service owns its database (ARCHITECTURE.md: no shared tables). */
     static final String USERS_DB = "users";
     static final String CHAT_DB = "chat";
+    private static final Duration REDIS_START = Duration.ofSeconds(20);
 
+    private final Options options;
+    private final Path dataDir;
+    private final Path logs;
     private String postgresBaseUrl;
     private String postgresUser;
     private String postgresPassword;
     private String redisUrl;
     private EmbeddedPostgres postgres;
-    private RedisServer redis;
+    private Process redis;
 
-    private Stores() {
+    Stores(Options options, Path dataDir, Path logs) {
+        this.options = options;
+        this.dataDir = dataDir;
+        this.logs = logs;
     }
 
-    /** Starts (or connects to) both stores; on failure, whatever was started is stopped again. */
-    static Stores start(Options options, Path dataDir, Path logs) throws IOException {
-        Stores stores = new Stores();
-        try {
-            stores.startPostgres(options, dataDir, logs);
-            stores.createDatabaseIfMissing(USERS_DB);
-            stores.createDatabaseIfMissing(CHAT_DB);
-            stores.startRedis(options, dataDir, logs);
-            return stores;
-        } catch (IOException | RuntimeException e) {
-            stores.close();
-            throw e;
-        }
+    /** Starts (or connects to) both stores. What did start is stopped by {@link #close()}, also after a failure. */
+    void start() throws IOException {
+        startPostgres();
+        createDatabaseIfMissing(USERS_DB);
+        createDatabaseIfMissing(CHAT_DB);
+        startRedis();
     }
 
-    private void startPostgres(Options options, Path dataDir, Path logs) throws IOException {
+    /**
+     * Stores left running by a launcher that was killed (their pid files are in the data folder)
+     * would keep the ports and PostgreSQL's data directory: they are stopped first.
+     */
+    static void stopLeftovers(Path dataDir) {
+        Processes.stopFromPidFile(dataDir.resolve("postgres").resolve("postmaster.pid"), "postgres", "PostgreSQL");
+        Processes.stopFromPidFile(dataDir.resolve("redis").resolve("redis.pid"), "redis-server", "Redis");
+    }
+
+    private void startPostgres() throws IOException {
         if (options.postgresUrl().isPresent()) {
             postgresBaseUrl = options.postgresUrl().get().replaceAll("/+$", "");
             postgresUser = options.postgresUser();
@@ -81,7 +97,13 @@ final class Stores implements AutoCloseable {
         postgresPassword = "";
     }
 
-    private void startRedis(Options options, Path dataDir, Path logs) throws IOException {
+    /**
+     * The library's Redis binary, but started here rather than by the library: its own shutdown hook
+     * would stop Redis while the services are still draining into it. Started in a session of its own
+     * where {@code setsid} exists, so that Ctrl-C in the terminal reaches it only through the launcher,
+     * after the services.
+     */
+    private void startRedis() throws IOException {
         if (options.redisUrl().isPresent()) {
             redisUrl = options.redisUrl().get();
             Console.info("Redis: using %s", redisUrl);
@@ -90,19 +112,52 @@ final class Stores implements AutoCloseable {
         Ports.requireFree(options.redisPort(), "embedded Redis", "--redis-port");
         Path dir = Files.createDirectories(dataDir.resolve("redis"));
         Console.info("Redis: starting on 127.0.0.1:%d (append-only file in %s)", options.redisPort(), dir);
-        Path log = logs.resolve("redis.log");
-        redis = RedisServer.newRedisServer()
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid");
+        }
+        command.addAll(RedisServer.newRedisServer()
                 .port(options.redisPort())
                 .bind("127.0.0.1")
                 .setting("dir " + dir)
+                .setting("pidfile " + dir.resolve("redis.pid"))
                 .setting("appendonly yes")
                 .setting("appendfsync everysec")
                 .setting("save \"\"")
-                .soutListener(line -> append(log, line))
-                .serrListener(line -> append(log, line))
-                .build();
-        redis.start();
+                .buildCommandArgs());
+        redis = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("redis.log").toFile()))
+                .start();
+        awaitRedis(options.redisPort());
         redisUrl = "redis://127.0.0.1:" + options.redisPort();
+    }
+
+    /** Ready once it answers PING (it loads the append-only file first). */
+    private void awaitRedis(int port) {
+        Instant deadline = Instant.now().plus(REDIS_START);
+        while (Instant.now().isBefore(deadline)) {
+            if (!redis.isAlive()) {
+                throw new IllegalStateException("Redis exited with " + redis.exitValue() + "; see " + logs.resolve("redis.log"));
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                socket.setSoTimeout(1000);
+                OutputStream out = socket.getOutputStream();
+                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                byte[] reply = in.readNBytes(5);
+                if ("+PONG".equals(new String(reply, StandardCharsets.US_ASCII))) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet, or still loading (-LOADING)
+            }
+            Processes.sleep(Duration.ofMillis(100));
+        }
+        throw new IllegalStateException("Redis did not answer within " + REDIS_START.toSeconds() + " s; see "
+                + logs.resolve("redis.log"));
     }
 
     String jdbcUrl(String database) {
@@ -138,15 +193,20 @@ final class Stores implements AutoCloseable {
         }
     }
 
-    /** Redis first (it may still be writing its append-only file), then PostgreSQL (fast shutdown: a checkpoint). */
+    /** Redis first (SIGTERM: it flushes its append-only file), then PostgreSQL (fast shutdown: a checkpoint). */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (redis != null) {
+            redis.destroy();
             try {
-                redis.stop();
-            } catch (IOException e) {
-                Console.warn("Redis did not stop cleanly: %s", e.getMessage());
+                if (!redis.waitFor(20, TimeUnit.SECONDS)) {
+                    Console.warn("Redis did not stop within 20 s; killing it");
+                    redis.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            redis = null;
         }
         if (postgres != null) {
             try {
@@ -154,15 +214,7 @@ final class Stores implements AutoCloseable {
             } catch (IOException e) {
                 Console.warn("PostgreSQL did not stop cleanly: %s", e.getMessage());
             }
-        }
-    }
-
-    private static void append(Path log, String line) {
-        try {
-            Files.writeString(log, line + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            postgres = null;
         }
     }
 }

@@ -23,8 +23,9 @@ public final class ChatKeys {
         return "chat:conv:" + conversation + ":read";
     }
 
+    /** A sorted set of socket leases (redis/presence.lua); the older ":presence" hash of counters is not read any more. */
     public static String presence(UUID conversation) {
-        return "chat:conv:" + conversation + ":presence";
+        return "chat:conv:" + conversation + ":presence-leases";
     }
 
     public static String idempotency(UUID conversation, long sender, String clientId) {

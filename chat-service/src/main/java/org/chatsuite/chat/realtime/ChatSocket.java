@@ -123,11 +123,10 @@ public class ChatSocket {
         if (session == null) {
             return Uni.createFrom().voidItem();
         }
+        session.closed = true;
         fanOut.leave(session);
-        if (!session.countedPresent) {
-            return Uni.createFrom().voidItem();
-        }
-        // A failure here is not lost: the socket's lease then runs out and the others are told.
+        // Also when the join is still in flight (it undoes itself when it sees "closed"). A failure
+        // here is not lost either: the socket's lease then runs out and the others are told.
         return presence.leave(session).onFailure().recoverWithNull().replaceWithVoid();
     }
 

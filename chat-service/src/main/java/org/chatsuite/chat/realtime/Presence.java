@@ -57,9 +57,12 @@ public class Presence {
                 .call(result -> result.changed()
                         ? announce(session.conversation, session.user.id(), true)
                         : Uni.createFrom().voidItem())
-                .map(Result::users);
+                // Closed while joining: its leave may have run first, and nothing would renew or remove it.
+                .call(() -> session.closed ? leave(session) : Uni.createFrom().voidItem())
+                .map(result -> result.list().stream().map(Long::parseLong).toList());
     }
 
+    /** Safe to call for a socket that never joined, or twice. */
     Uni<Void> leave(SocketSession session) {
         return run(session.conversation, "leave", List.of(member(session)))
                 .chain(result -> result.changed()
@@ -76,52 +79,58 @@ public class Presence {
         vertx.cancelTimer(renewTimer);
     }
 
-    /** Renews the leases of this replica's sockets, one script call per conversation. */
+    /**
+     * Renews the leases of this replica's sockets, one script call per conversation. A socket that
+     * lost its lease (removed by a long pause's expiry) joins again if it is still open.
+     */
     void renewAll() {
-        Map<UUID, List<String>> members = new HashMap<>();
+        Map<UUID, Map<String, SocketSession>> byConversation = new HashMap<>();
         for (SocketSession session : fanOut.sessions()) {
-            if (session.countedPresent) {
-                members.computeIfAbsent(session.conversation, c -> new ArrayList<>()).add(member(session));
+            if (session.countedPresent && !session.closed) {
+                byConversation.computeIfAbsent(session.conversation, c -> new HashMap<>()).put(member(session), session);
             }
         }
-        members.forEach((conversation, sockets) -> run(conversation, "renew", sockets)
-                .call(result -> Uni.join().all(result.users().stream()
-                        .map(user -> announce(conversation, user, true)).toList()).andCollectFailures()
-                        .replaceWithVoid())
+        byConversation.forEach((conversation, sockets) -> run(conversation, "renew", List.copyOf(sockets.keySet()))
+                .call(result -> all(result.list().stream()
+                        .map(sockets::get)
+                        .filter(session -> session != null && !session.closed)
+                        .map(session -> join(session).replaceWithVoid())
+                        .toList()))
                 .subscribe().with(ok -> {
                 }, e -> LOG.warnf("could not renew presence in %s: %s", conversation, e.toString())));
     }
 
     private Uni<Result> run(UUID conversation, String op, List<String> sockets) {
-        List<String> args = new ArrayList<>(sockets.size() + 3);
-        args.add(String.valueOf(System.currentTimeMillis()));
+        List<String> args = new ArrayList<>(sockets.size() + 2);
         args.add(String.valueOf(lease.toMillis()));
         args.add(op);
         args.addAll(sockets);
         return SCRIPT.run(redis, List.of(ChatKeys.presence(conversation)), args)
                 .map(Result::of)
-                .call(result -> result.gone().isEmpty() ? Uni.createFrom().voidItem()
-                        : Uni.join().all(result.gone().stream().map(user -> announce(conversation, user, false)).toList())
-                                .andCollectFailures().replaceWithVoid());
+                .call(result -> all(result.gone().stream().map(user -> announce(conversation, user, false)).toList()));
     }
 
+    /** Tells the conversation's other sockets; a failed publish is logged (RealtimeEvents) and not the caller's failure. */
     private Uni<Void> announce(UUID conversation, long user, boolean online) {
-        return events.toOthers(conversation, user, new RealtimeEvents.Presence(user, online));
+        return events.toOthers(conversation, user, new RealtimeEvents.Presence(user, online))
+                .onFailure().recoverWithNull();
+    }
+
+    private static Uni<Void> all(List<Uni<Void>> unis) {
+        return unis.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(unis).andCollectFailures().replaceWithVoid();
     }
 
     private static String member(SocketSession session) {
         return session.user.id() + "|" + session.connection.id();
     }
 
-    private record Result(boolean changed, List<Long> gone, List<Long> users) {
+    private record Result(boolean changed, List<Long> gone, List<String> list) {
         static Result of(Response response) {
-            return new Result(response.get(0).toLong() == 1, ids(response.get(1)), ids(response.get(2)));
-        }
-
-        private static List<Long> ids(Response list) {
-            List<Long> ids = new ArrayList<>(list.size());
-            list.forEach(id -> ids.add(Long.parseLong(id.toString())));
-            return ids;
+            List<Long> gone = new ArrayList<>();
+            response.get(1).forEach(id -> gone.add(Long.parseLong(id.toString())));
+            List<String> list = new ArrayList<>();
+            response.get(2).forEach(item -> list.add(item.toString()));
+            return new Result(response.get(0).toLong() == 1, gone, list);
         }
     }
 }

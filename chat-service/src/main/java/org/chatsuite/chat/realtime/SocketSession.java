@@ -26,8 +26,10 @@ final class SocketSession {
     final TokenBucket messageBudget;
 
     private boolean replaying = true;
-    /** Whether this socket was counted in the conversation's presence (so closing may uncount it). */
+    /** Whether this socket holds a presence lease (which its replica then renews). */
     volatile boolean countedPresent;
+    /** Set when the socket closes, so that work still in flight for it (a presence join) can undo itself. */
+    volatile boolean closed;
     private final ArrayDeque<String[]> queued = new ArrayDeque<>();
     /** Id of the newest message this socket was sent, for de-duplication. */
     private String lastSentId;
