@@ -43,7 +43,8 @@ class BrowserIT {
         int exit = run(List.of("node", "chat.test.mjs"), Map.of(
                 "CHATSUITE_URL", LocalSuite.gatewayUrl(),
                 "CHATSUITE_SCREENSHOT_DIR", screenshots.toString(),
-                "CHATSUITE_CHAT_PID_FILE", LocalSuite.pidFile("chat-service").toString(),
+                // Both replicas are killed: every socket of both browsers must come back.
+                "CHATSUITE_CHAT_PID_FILE", LocalSuite.pidFile("chat-service-1") + "," + LocalSuite.pidFile("chat-service-2"),
                 "CHROMIUM_PATH", chromium.toString()), 360, log);
         System.out.println(Files.readString(log));
         assertThat(exit).as("browser scenario (output in %s)", log).isZero();

@@ -26,6 +26,8 @@ public final class LocalSuite implements BeforeAllCallback {
 
     static final Path DATA_DIR = Path.of("target", "e2e-data").toAbsolutePath();
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    /** Two, as in production: the gateway balances them and every message must reach sockets on both. */
+    static final int CHAT_REPLICAS = 2;
 
     private static Process launcher;
     private static int gatewayPort;
@@ -59,6 +61,7 @@ public final class LocalSuite implements BeforeAllCallback {
                 "--gateway-port", String.valueOf(gatewayPort),
                 "--user-port", String.valueOf(userPort),
                 "--chat-port", String.valueOf(chatPort),
+                "--chat-replicas", String.valueOf(CHAT_REPLICAS),
                 "--postgres-port", String.valueOf(postgresPort),
                 "--redis-port", String.valueOf(redisPort))
                 .redirectErrorStream(true);
@@ -67,6 +70,8 @@ public final class LocalSuite implements BeforeAllCallback {
         builder.environment().put("CHATSUITE_THROTTLE_ANONYMOUS_PER_MINUTE", "600");
         builder.environment().put("CHATSUITE_THROTTLE_USER_PER_MINUTE", "1200");
         builder.environment().put("CHATSUITE_THROTTLE_HISTORY_PER_MINUTE", "600");
+        // Short presence leases, so that a test can watch the users of a killed replica go offline.
+        builder.environment().put("CHATSUITE_WEBSOCKET_PRESENCE_LEASE", "3S");
         try {
             launcher = builder.start();
         } catch (IOException e) {
@@ -110,6 +115,8 @@ public final class LocalSuite implements BeforeAllCallback {
         launcher.destroy();
         try {
             if (!launcher.waitFor(90, TimeUnit.SECONDS)) {
+                // Nothing may outlive the tests: the launcher's services and stores go too.
+                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
                 launcher.destroyForcibly();
                 throw new IllegalStateException("the launcher did not stop within 90 s");
             }
@@ -128,6 +135,11 @@ public final class LocalSuite implements BeforeAllCallback {
 
     static String gatewayWsUrl() {
         return "ws://127.0.0.1:" + gatewayPort;
+    }
+
+    /** A chat-service replica's own WebSocket address (1 or 2), bypassing the gateway. */
+    static String chatReplicaWsUrl(int replica) {
+        return "ws://127.0.0.1:" + (chatPort + replica - 1);
     }
 
     static Path pidFile(String service) {

@@ -7,10 +7,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.chatsuite.testsupport.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -109,7 +111,7 @@ class SuiteScenarioIT {
                 .when().post("/api/chat/conversations/").then().statusCode(201).extract().path("data.id");
         dee.api().contentType(ContentType.JSON).body(Map.of("content", "still here after a restart?"))
                 .when().post("/api/chat/conversations/" + conversation + "/messages/").then().statusCode(201);
-        List<Long> pids = List.of(pid("user-service"), pid("chat-service"), pid("gateway"));
+        List<Long> pids = List.of(pid("user-service"), pid("chat-service-1"), pid("chat-service-2"), pid("gateway"));
 
         LocalSuite.stop();
         for (long pid : pids) {
@@ -123,6 +125,39 @@ class SuiteScenarioIT {
         eve.api().when().get("/api/chat/conversations/" + conversation + "/messages/").then().statusCode(200)
                 .body("data.messages[0].content", equalTo("still here after a restart?"));
         login(dee.email()).api().when().get("/api/users/profile/").then().statusCode(200);
+    }
+
+    @Test
+    void aKilledChatReplicaIsRestartedAndItsUsersGoOffline() throws Exception {
+        User ada = register("Ada");
+        User bob = register("Bob");
+        String conversation = ada.api().contentType(ContentType.JSON).body(Map.of("participant_ids", List.of(bob.id())))
+                .when().post("/api/chat/conversations/").then().statusCode(201).extract().path("data.id");
+        long replica2 = pid("chat-service-2");
+        try (WsClient adaOnReplica1 = WsClient.connect(LocalSuite.chatReplicaWsUrl(1) + "/ws/chat/" + conversation, ada.token());
+                WsClient bobOnReplica2 = WsClient.connect(LocalSuite.chatReplicaWsUrl(2) + "/ws/chat/" + conversation, bob.token())) {
+            adaOnReplica1.nextOfType("connection_established");
+            bobOnReplica2.nextOfType("connection_established");
+            JsonNode online = adaOnReplica1.nextOfType("presence");
+            assertThat(online.get("user_id").asLong()).isEqualTo(bob.id());
+            assertThat(online.get("online").asBoolean()).isTrue();
+
+            // A crash, not a shutdown: no close frames, no presence leave. Bob's lease (3 s here) runs out.
+            ProcessHandle.of(replica2).orElseThrow().destroyForcibly();
+            JsonNode offline = adaOnReplica1.nextOfType("presence");
+            assertThat(offline.get("user_id").asLong()).isEqualTo(bob.id());
+            assertThat(offline.get("online").asBoolean()).isFalse();
+        }
+        // The launcher starts the replica again; the gateway uses both once it is back.
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            try {
+                return pid("chat-service-2") != replica2 && WsClient.handshakeStatus(LocalSuite.chatReplicaWsUrl(2)
+                        + "/ws/chat/" + conversation, b -> b.header("Authorization", "Bearer " + bob.token())) == -1; // -1: it opened
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(LocalSuite.output()).anyMatch(line -> line.contains("chat-service-2 exited unexpectedly"));
     }
 
     private static long pid(String service) throws Exception {
