@@ -129,10 +129,23 @@ class GatewayTest {
 
     @Test
     void aChatReplicaThatRefusesConnectionsIsSkipped() {
-        // SuiteResource lists a dead replica before the live one; round-robin must never surface it.
+        // SuiteResource lists a dead replica before the live one: round-robin must never surface it,
+        // and once it refused a connection it is not tried again for the breaker's open time (5 s).
+        double before = deadReplicaConnectFailures();
         for (int i = 0; i < 6; i++) {
             given().when().get("/api/chat/health/").then().statusCode(200);
         }
+        double after = deadReplicaConnectFailures();
+        assertThat(after).as("the dead replica was tried (the metric counts it)").isGreaterThanOrEqualTo(1);
+        assertThat(after - before).isLessThanOrEqualTo(1);
+    }
+
+    private static double deadReplicaConnectFailures() {
+        String replica = "replica=\"127.0.0.1:" + SuiteResource.deadReplicaPort() + "\"";
+        return given().when().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(line -> line.startsWith("gateway_upstream_connect_failures_total") && line.contains(replica))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test

@@ -17,6 +17,7 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
 
     private static ServiceProcess userService;
     private static ServiceProcess chatService;
+    private static int deadReplicaPort;
 
     @Override
     public synchronized Map<String, String> start() {
@@ -34,7 +35,10 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.redis.hosts", redis);
         config.put("chatsuite.upstreams.user-service", userService.url());
         // A replica that refuses connections comes first: every test then also proves it is skipped.
-        config.put("chatsuite.upstreams.chat-service", "http://127.0.0.1:" + deadPort() + "," + chatService.url());
+        if (deadReplicaPort == 0) {
+            deadReplicaPort = deadPort();
+        }
+        config.put("chatsuite.upstreams.chat-service", "http://127.0.0.1:" + deadReplicaPort + "," + chatService.url());
         return config;
     }
 
@@ -54,6 +58,11 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
 
     public static ServiceProcess userService() {
         return userService;
+    }
+
+    /** The chat-service replica listed before the real one, on a port nobody listens on. */
+    public static int deadReplicaPort() {
+        return deadReplicaPort;
     }
 
     public static ServiceProcess chatService() {

@@ -89,6 +89,8 @@ final class Upstream {
             options.setIdleTimeout(idleTimeout);
         }
         return client.request(options).recover(failure -> {
+            metrics.counter("gateway.upstream.connect.failures", "upstream", name,
+                    "replica", origin.host() + ":" + origin.port()).increment();
             origins.markDown(origin);
             return attemptsLeft > 1 ? connect(client, idleTimeout, attemptsLeft - 1) : Future.failedFuture(failure);
         });
