@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -35,7 +36,8 @@ public final class Launcher {
     private final Path dataDir;
     private final Path logs;
     private final Path run;
-    private final List<ManagedService> services = new ArrayList<>();
+    /** Read by the shutdown hook, which may run while start-up still adds to it. */
+    private final List<ManagedService> services = new CopyOnWriteArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Ctrl-C signals every process of the terminal at once: no service that exits from now on is restarted. */
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -96,7 +98,7 @@ public final class Launcher {
         String chatUrls = chatPorts.stream().map(p -> "http://127.0.0.1:" + p).collect(Collectors.joining(","));
         services.add(service("gateway", options.gatewayPort(), gateway(userUrl, chatUrls)));
 
-        // All three start at once: neither chat-service nor the gateway needs user-service before its first request.
+        // All start at once: neither chat-service nor the gateway needs user-service before its first request.
         services.forEach(service -> Console.info("%s: starting (log %s)", service.name(), service.log()));
         services.forEach(ManagedService::start);
         for (ManagedService service : services) {
@@ -129,7 +131,7 @@ public final class Launcher {
         env.put("CHATSUITE_UPSTREAMS_CHAT_SERVICE", chatUrls);
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", userUrl + "/.well-known/jwks.json");
         env.put("CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS", browserOrigins());
-        env.putIfAbsent("QUARKUS_HTTP_CORS_ORIGINS", browserOrigins());
+        putIfUnset(env, "QUARKUS_HTTP_CORS_ORIGINS", browserOrigins());
         return env;
     }
 
