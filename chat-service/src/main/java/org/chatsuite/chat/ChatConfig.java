@@ -53,6 +53,16 @@ public interface ChatConfig {
         Duration presenceLease();
 
         /**
+         * What may wait unwritten for one socket (a client that stops reading): beyond either bound the
+         * socket is closed with 1013 and the client resumes with last_id after reconnecting.
+         */
+        @WithDefault("1048576")
+        long outboundMaxBytes();
+
+        @WithDefault("2000")
+        int outboundMaxFrames();
+
+        /**
          * Origins allowed to open a socket authenticated by the cookie (cross-site WebSocket hijacking).
          * Read by web-support's HttpEdge; declared here so that the setting belongs to this mapping.
          */

@@ -18,6 +18,8 @@ public interface GatewayConfig {
 
     Websocket websocket();
 
+    Edge edge();
+
     interface Upstreams {
         /** One address (a Service in Kubernetes); the JWKS location is derived from it. */
         @WithDefault("http://localhost:8081")
@@ -41,6 +43,23 @@ public interface GatewayConfig {
         /** How long an open breaker answers 503 without trying the upstream. */
         @WithDefault("5S")
         Duration breakerOpenFor();
+
+        /** Pooled HTTP connections per upstream replica. */
+        @WithDefault("200")
+        int maxConnections();
+
+        /** Relayed WebSockets per upstream replica (each is one upstream connection). */
+        @WithDefault("50000")
+        int maxSockets();
+    }
+
+    interface Edge {
+        /**
+         * How long a request waits for the edge's Redis round trip (revocation and throttles, queued
+         * behind a burst included) before Redis counts as unavailable. An unreachable Redis fails at once.
+         */
+        @WithDefault("5S")
+        Duration redisTimeout();
     }
 
     /** Requests per minute; 0 turns a rule off. */

@@ -44,6 +44,24 @@ class GatewayTest {
     }
 
     @Test
+    void everyResponseCarriesEachOfItsHeadersOnceTheRequestIdIncluded() {
+        Api.User ada = Api.newUser("Ada");
+        for (var response : List.of(
+                given().header("X-Request-Id", "abc-1").when().get("/api/chat/health/"),
+                given().header("X-Request-Id", "abc-1").when().get("/.well-known/jwks.json"),
+                given().header("X-Request-Id", "abc-1").when().get("/api/chat/conversations/"),
+                ada.api().header("X-Request-Id", "abc-1").when().get("/api/users/profile/"),
+                ada.api().header("X-Request-Id", "abc-1").when().get("/api/chat/conversations/00000000-0000-0000-0000-000000000000/"),
+                given().header("X-Request-Id", "abc-1").when().get("/nowhere"))) {
+            assertThat(response.headers().getList("X-Request-Id")).hasSize(1);
+            assertThat(response.header("X-Request-Id")).isEqualTo("abc-1");
+            var names = response.headers().asList().stream().map(h -> h.getName().toLowerCase())
+                    .filter(n -> !n.equals("set-cookie")).toList();
+            assertThat(names).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void protectedRoutesNeedAValidUnrevokedTokenAtTheEdge() {
         given().when().get("/api/chat/conversations/").then().statusCode(401)
                 .body("status", equalTo("error")).body("request_id", notNullValue());
@@ -81,9 +99,11 @@ class GatewayTest {
         // The other carriers of API.md §2 work through the gateway too.
         try (WsClient query = WsClient.connect(url + "?access_token=" + ada.token(), b -> {
         }); WsClient protocol = WsClient.connect(url, b -> b.subprotocols("bearer-token-carrier",
-                "quarkus-http-upgrade#Authorization#Bearer%20" + bob.token()))) {
+                "quarkus-http-upgrade%23Authorization%23Bearer%20" + bob.token()))) {
             assertThat(query.next().path("type").asText()).isEqualTo("connection_established");
             assertThat(protocol.next().path("type").asText()).isEqualTo("connection_established");
+            // A browser drops a socket whose answer names none of the subprotocols it offered.
+            assertThat(protocol.subprotocol()).isEqualTo("bearer-token-carrier");
         }
     }
 
@@ -102,6 +122,7 @@ class GatewayTest {
     @Test
     void stoppedUpstreamGets503QuicklyAndRecovers() {
         SuiteResource.chatService().stop();
+        SuiteResource.secondChatService().stop();
         try {
             for (int i = 0; i < 7; i++) {
                 given().when().get("/api/chat/health/").then().statusCode(503)
@@ -110,6 +131,7 @@ class GatewayTest {
             given().when().get("/.well-known/jwks.json").then().statusCode(200);
         } finally {
             SuiteResource.chatService().start();
+            SuiteResource.secondChatService().start();
         }
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 given().when().get("/api/chat/health/").then().statusCode(200));

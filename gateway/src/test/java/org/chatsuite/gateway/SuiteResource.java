@@ -10,13 +10,15 @@ import org.chatsuite.testsupport.SuiteProcesses;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * The real upstreams behind the gateway under test: the packaged user-service and chat-service,
- * on embedded PostgreSQL and Redis, sharing one signing key.
+ * The real upstreams behind the gateway under test: the packaged user-service and two chat-service
+ * replicas, on embedded PostgreSQL and Redis, sharing one signing key. The replicas accept messages
+ * at any rate, so that load tests measure delivery, not the per-socket budget.
  */
 public class SuiteResource implements QuarkusTestResourceLifecycleManager {
 
     private static ServiceProcess userService;
     private static ServiceProcess chatService;
+    private static ServiceProcess secondChatService;
     private static int deadReplicaPort;
 
     @Override
@@ -24,10 +26,15 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
         String redis = EmbeddedStores.redisUrl();
         if (userService == null) {
             userService = SuiteProcesses.userService("user-service", Map.of());
+            Map<String, String> unbudgeted = Map.of("chatsuite.websocket.message-rate", "1000000",
+                    "chatsuite.websocket.message-burst", "1000000");
             chatService = SuiteProcesses.chatService("chat-service", ServiceProcess.siblingJar("chat-service"),
-                    userService.url(), Map.of());
+                    userService.url(), unbudgeted);
+            secondChatService = SuiteProcesses.chatService("chat-service-2", ServiceProcess.siblingJar("chat-service"),
+                    userService.url(), unbudgeted);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 chatService.stop();
+                secondChatService.stop();
                 userService.stop();
             }));
         }
@@ -38,7 +45,8 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
         if (deadReplicaPort == 0) {
             deadReplicaPort = deadPort();
         }
-        config.put("chatsuite.upstreams.chat-service", "http://127.0.0.1:" + deadReplicaPort + "," + chatService.url());
+        config.put("chatsuite.upstreams.chat-service",
+                "http://127.0.0.1:" + deadReplicaPort + "," + chatService.url() + "," + secondChatService.url());
         return config;
     }
 
@@ -67,5 +75,9 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
 
     public static ServiceProcess chatService() {
         return chatService;
+    }
+
+    public static ServiceProcess secondChatService() {
+        return secondChatService;
     }
 }

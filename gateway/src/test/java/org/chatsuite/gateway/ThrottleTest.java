@@ -4,6 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 
@@ -72,6 +79,66 @@ class ThrottleTest {
         // Other routes still pass for the same user (100/min), and other users' history too.
         ada.api().when().get("/api/chat/conversations/").then().statusCode(200).header("X-RateLimit-Limit", "100");
         bob.api().when().get("/api/chat/conversations/" + c + "/messages/").then().statusCode(200);
+    }
+
+    @Test
+    void historyVariantsAndHeadCannotDodgeTheHistoryRule() throws Exception {
+        String ip = "192.0.2." + (1 + (int) (Math.random() * 200));
+        Api.User ada = registerFrom(ip, "Ada");
+        Api.User bob = registerFrom(ip, "Bob");
+        String c = Api.conversation(ada, bob);
+        // Ten spellings of one history page, HEAD among them: each is served, and each counts.
+        List<String> variants = List.of("/api/chat/conversations/" + c + "/messages/",
+                "/api/chat/./conversations/" + c + "/messages/", "/api/chat//conversations/" + c + "/messages/",
+                "/api/chat/conversations/" + c + "/%6Dessages/", "/api/chat/x/../conversations/" + c + "/messages/",
+                "/api/chat/conversations/" + c + "/messages", "/api/%63hat/conversations/" + c + "/messages/",
+                "/api/chat/conversations/" + c + "//messages/", "/api/chat/conversations/" + c + "/messages/./");
+        for (String path : variants) {
+            assertThat(raw("GET", path, ada.token()).statusCode()).as(path).isEqualTo(200);
+        }
+        assertThat(raw("HEAD", variants.get(0), ada.token()).statusCode()).isEqualTo(200);
+        HttpResponse<String> throttled = raw("GET", variants.get(3), ada.token());
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("X-RateLimit-Limit")).hasValue("10");
+    }
+
+    @Test
+    void requestsRefusedAtTheEdgeCountAgainstTheClientIp() {
+        String ip = "198.51.100." + (1 + (int) (Math.random() * 200));
+        for (int i = 1; i <= 20; i++) {
+            ExtractableResponse<Response> refused = given().header("X-Forwarded-For", ip)
+                    .header("Authorization", "Bearer not.a.token").when().get("/api/chat/conversations/").then().extract();
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.header("X-RateLimit-Limit")).isEqualTo("20");
+            assertThat(refused.header("X-RateLimit-Remaining")).isEqualTo(String.valueOf(20 - i));
+        }
+        given().header("X-Forwarded-For", ip).when().get("/api/chat/conversations/").then().statusCode(429)
+                .body("code", equalTo("throttled"));
+    }
+
+    @Test
+    void sessionStartsCountPerClientIpEvenWithAValidToken() {
+        Api.User ada = registerFrom("203.0.113.250", "Ada");
+        String ip = "192.0.2." + (1 + (int) (Math.random() * 200));
+        for (int i = 1; i <= 20; i++) {
+            ada.api().header("X-Forwarded-For", ip).contentType("application/json")
+                    .body(Map.of("email", "nobody-" + UUID.randomUUID() + "@example.com", "password", "wrong password"))
+                    .when().post("/api/users/login/").then().statusCode(401).header("X-RateLimit-Limit", "20");
+        }
+        ada.api().header("X-Forwarded-For", ip).contentType("application/json")
+                .body(Map.of("email", "nobody@example.com", "password", "wrong password"))
+                .when().post("/api/users/login/").then().statusCode(429)
+                .body("message", org.hamcrest.Matchers.startsWith("Request was throttled."));
+        // The same user elsewhere is not affected: the per-IP rule was what refused.
+        ada.api().when().get("/api/users/profile/").then().statusCode(200);
+    }
+
+    /** A request sent exactly as written: no client-side normalisation of the path. */
+    private static HttpResponse<String> raw(String method, String path, String token)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + token).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static Api.User registerFrom(String ip, String name) {

@@ -122,6 +122,20 @@ public final class ServiceProcess implements AutoCloseable {
         process = null;
     }
 
+    /** Kills the process with SIGKILL, as a crash would: no graceful shutdown, sockets just vanish. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     @Override
     public void close() {
         stop();

@@ -132,6 +132,11 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** The subprotocol the server chose ("" for none). */
+    public String subprotocol() {
+        return socket.getSubprotocol();
+    }
+
     public boolean isClosed() {
         return closeCode.isDone();
     }

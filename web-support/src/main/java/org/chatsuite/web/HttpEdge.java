@@ -118,7 +118,7 @@ public class HttpEdge {
     /**
      * On a WebSocket handshake: the {@code access_token} query parameter, or the Authorization value
      * carried in {@code Sec-WebSocket-Protocol} the way WebSockets Next defines it
-     * ({@code quarkus-http-upgrade#Authorization#Bearer%20<token>}). The subprotocol header itself is
+     * ({@code quarkus-http-upgrade#Authorization#Bearer%20<token>}, '#' also as %23). The subprotocol header itself is
      * left as it is for the upstream to negotiate.
      */
     private static String handshakeToken(io.vertx.core.http.HttpServerRequest request) {
@@ -129,14 +129,22 @@ public class HttpEdge {
         String protocols = request.getHeader("Sec-WebSocket-Protocol");
         if (protocols != null) {
             for (String protocol : protocols.split(",")) {
-                String p = protocol.strip();
+                // Browsers send the entry as encodeURIComponent made it ('#' as %23, ' ' as %20).
+                String p = percentDecoded(protocol.strip());
                 if (p.startsWith(SUBPROTOCOL_AUTHORIZATION)) {
-                    return java.net.URLDecoder.decode(p.substring(SUBPROTOCOL_AUTHORIZATION.length()),
-                            java.nio.charset.StandardCharsets.UTF_8);
+                    return p.substring(SUBPROTOCOL_AUTHORIZATION.length());
                 }
             }
         }
         return null;
+    }
+
+    private static String percentDecoded(String value) {
+        try {
+            return java.net.URLDecoder.decode(value.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return value; // not valid percent-encoding: not a token carrier
+        }
     }
 
     private static long declaredBodyLength(RoutingContext ctx) {

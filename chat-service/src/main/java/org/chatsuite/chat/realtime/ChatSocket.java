@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
@@ -44,9 +45,10 @@ public class ChatSocket {
     private final Presence presence;
     private final ObjectMapper json;
     private final ChatConfig.Websocket config;
+    private final SocketSession.OutboundLimits outboundLimits;
 
     ChatSocket(FanOut fanOut, MessageStore store, MessageService messages, RealtimeEvents events,
-            Presence presence, ObjectMapper json, ChatConfig config) {
+            Presence presence, ObjectMapper json, ChatConfig config, MeterRegistry metrics) {
         this.fanOut = fanOut;
         this.store = store;
         this.messages = messages;
@@ -54,6 +56,8 @@ public class ChatSocket {
         this.presence = presence;
         this.json = json;
         this.config = config.websocket();
+        this.outboundLimits = new SocketSession.OutboundLimits(this.config.outboundMaxBytes(),
+                this.config.outboundMaxFrames(), metrics.counter("chat.websocket.slow.consumers.closed"));
     }
 
     @OnOpen
@@ -63,7 +67,7 @@ public class ChatSocket {
         MessageStore.Sender user = new MessageStore.Sender(data.get(HandshakeCheck.USER_ID),
                 data.get(HandshakeCheck.USER_NAME), data.get(HandshakeCheck.USER_EMAIL));
         SocketSession session = new SocketSession(connection, conversation, user, data.get(HandshakeCheck.PARTICIPANTS),
-                new TokenBucket(config.messageRate(), config.messageBurst()));
+                new TokenBucket(config.messageRate(), config.messageBurst()), outboundLimits);
         data.put(SESSION, session);
         String lastId = queryParam(connection.handshakeRequest().query(), "last_id");
         session.startReplay(null);

@@ -3,17 +3,25 @@ package org.chatsuite.chat.realtime;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.chatsuite.chat.message.MessageIds;
 import org.chatsuite.chat.message.MessageStore;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /**
  * One open socket: who it belongs to, and the gate that keeps its stream of messages gap-free
  * and duplicate-free while missed messages are replayed. Live messages that arrive during a
  * replay wait in a queue and are then sent unless the replay already covered them.
+ * <p>
+ * What was handed to the socket but not yet written out is bounded ({@link OutboundLimits}): a
+ * client that stops reading is closed with 1013 (try again later: reconnect and resume with
+ * last_id) instead of growing this replica's memory, and the rest of the conversation goes on.
  */
 final class SocketSession {
 
@@ -24,6 +32,10 @@ final class SocketSession {
     final MessageStore.Sender user;
     final Set<Long> participants;
     final TokenBucket messageBudget;
+    private final OutboundLimits limits;
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicLong pendingFrames = new AtomicLong();
+    private final AtomicBoolean closedForBeingSlow = new AtomicBoolean();
 
     private boolean replaying = true;
     /** Whether this socket holds a presence lease (which its replica then renews). */
@@ -35,7 +47,8 @@ final class SocketSession {
     private String lastSentId;
 
     SocketSession(WebSocketConnection connection, UUID conversation, MessageStore.Sender user, Set<Long> participants,
-            TokenBucket messageBudget) {
+            TokenBucket messageBudget, OutboundLimits limits) {
+        this.limits = limits;
         this.connection = connection;
         this.conversation = conversation;
         this.user = user;
@@ -91,10 +104,43 @@ final class SocketSession {
 
     /** Sends to this socket directly, outside the message order (connection_established, errors, pong). */
     synchronized void send(String frame) {
-        if (connection.isOpen()) {
-            connection.sendText(frame).subscribe().with(ok -> {
-            }, e -> LOG.debugf("send to %s failed: %s", connection.id(), e.toString()));
+        if (!connection.isOpen() || closedForBeingSlow.get()) {
+            return;
         }
+        long bytes = frame.length(); // chars: a close enough measure for a bound
+        if (pendingFrames.get() >= limits.maxFrames() || pendingBytes.get() + bytes > limits.maxBytes()) {
+            closeForBeingSlow();
+            return;
+        }
+        pendingFrames.incrementAndGet();
+        pendingBytes.addAndGet(bytes);
+        connection.sendText(frame).subscribe().with(ok -> written(bytes), e -> {
+            written(bytes);
+            LOG.debugf("send to %s failed: %s", connection.id(), e.toString());
+        });
+    }
+
+    private void written(long bytes) {
+        pendingFrames.decrementAndGet();
+        pendingBytes.addAndGet(-bytes);
+    }
+
+    private void closeForBeingSlow() {
+        if (closedForBeingSlow.compareAndSet(false, true)) {
+            limits.slowConsumers().increment();
+            LOG.debugf("closing %s: %d frames (%d chars) not written out", connection.id(), pendingFrames.get(),
+                    pendingBytes.get());
+            connection.close(new CloseReason(TRY_AGAIN_LATER, "too slow: reconnect and resume with last_id"))
+                    .subscribe().with(ok -> {
+                    }, e -> LOG.debugf("closing %s: %s", connection.id(), e.toString()));
+        }
+    }
+
+    /** 1013, Try Again Later (RFC 6455 registry). */
+    static final int TRY_AGAIN_LATER = 1013;
+
+    /** How much may wait unwritten for one socket, and the counter of sockets closed for exceeding it. */
+    record OutboundLimits(long maxBytes, int maxFrames, Counter slowConsumers) {
     }
 
     private void sendMessage(String id, String frame) {

@@ -1,19 +1,22 @@
 package org.chatsuite.gateway.routing;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.chatsuite.gateway.GatewayConfig;
+import org.chatsuite.gateway.throttle.Admission;
 import org.chatsuite.gateway.throttle.Decision;
+import org.chatsuite.gateway.throttle.Rule;
 import org.chatsuite.gateway.throttle.Throttling;
 import org.chatsuite.web.ApiError;
 import org.chatsuite.web.ApiException;
+import org.chatsuite.web.HttpEdge;
 import org.chatsuite.web.RequestIds;
+import org.chatsuite.web.RevocationKeys;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
@@ -21,34 +24,42 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The routes of API.md §6: each proxied request is authenticated at the edge, throttled and
- * forwarded.
+ * The gateway's routes (docs/API.md, "Gateway"). Each proxied request is paused, authenticated at
+ * the edge (signature and claims against user-service's JWK set), admitted by one Redis round trip
+ * (revocation and every throttle rule), and only then handed to its upstream: as an HTTP exchange
+ * or as a relayed WebSocket.
  */
 @ApplicationScoped
 public class GatewayRoutes {
 
     private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
-    /** Routes that need no token (API.md §6); every other proxied route does. */
+    /** Routes that need no token; every other proxied route does. */
     private static final Set<String> PUBLIC = Set.of("/api/users/register", "/api/users/login",
             "/api/users/token/refresh", "/.well-known/jwks.json", "/api/chat/health");
 
     private final Upstream users;
     private final Upstream chat;
     private final Throttling throttling;
+    private final Admission admission;
+    private final MeterRegistry metrics;
 
-    GatewayRoutes(Vertx vertx, GatewayConfig config, Throttling throttling, MeterRegistry metrics) {
-        AtomicLong openSockets = metrics.gauge("gateway.websockets.open", new AtomicLong());
-        this.users = new Upstream("user-service", List.of(config.upstreams().userService()), vertx, config.upstreams(), metrics,
-                openSockets);
+    GatewayRoutes(Vertx vertx, GatewayConfig config, Throttling throttling, Admission admission, SocketRelay relays,
+            MeterRegistry metrics) {
+        this.users = new Upstream("user-service", List.of(config.upstreams().userService()), vertx, config.upstreams(),
+                metrics, relays);
         this.chat = new Upstream("chat-service", config.upstreams().chatService(), vertx, config.upstreams(), metrics,
-                openSockets);
+                relays);
         this.throttling = throttling;
+        this.admission = admission;
+        this.metrics = metrics;
     }
 
     void routes(@Observes Router router) {
@@ -58,38 +69,97 @@ public class GatewayRoutes {
         router.route("/ws/*").handler(ctx -> forward(ctx, chat));
     }
 
-    private void forward(RoutingContext ctx, Upstream upstream) {
-        // Nothing of the body may be read before the proxy streams it on.
-        ctx.request().pause();
-        String clientIp = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
-        ctx.put(Upstream.CLIENT_IP, clientIp);
-        authenticate(ctx).subscribe().with(user -> {
-            if (user.isEmpty() && !isPublic(ctx.request().path())) {
-                error(ctx, 401, "not_authenticated", "Authentication credentials were not provided");
-                return;
-            }
-            throttleAndProxy(ctx, upstream, user.orElse(null), clientIp);
-        }, failure -> {
-            if (failure instanceof ApiException api) {
-                error(ctx, api.status(), api.code(), api.getMessage());
+    /** What the edge knows of one request while it decides. */
+    private record Edge(RoutingContext ctx, Upstream upstream, Context context, String clientIp, String path,
+            boolean upgrade) {
+        HttpServerRequest request() {
+            return ctx.request();
+        }
+
+        /** Continues on the request's own event loop, whichever thread an asynchronous step completed on. */
+        void then(Runnable step) {
+            if (Vertx.currentContext() == context) {
+                step.run();
             } else {
-                error(ctx, 401, "token_invalid", "Token is invalid, expired or revoked");
+                context.runOnContext(v -> step.run());
             }
+        }
+    }
+
+    private void forward(RoutingContext ctx, Upstream upstream) {
+        HttpServerRequest request = ctx.request();
+        // Nothing of the request (its body, or the end of a WebSocket handshake) may be consumed
+        // while the edge decides; the proxy or the relay resumes it.
+        request.pause();
+        String clientIp = request.remoteAddress() == null ? "unknown" : request.remoteAddress().host();
+        Edge edge = new Edge(ctx, upstream, Vertx.currentContext(), clientIp, ctx.normalizedPath(),
+                Upstream.isUpgrade(request));
+        authenticate(ctx).subscribe().with(
+                jwt -> edge.then(() -> {
+                    if (jwt == null) {
+                        admitAnonymously(edge, null);
+                    } else {
+                        admitUser(edge, jwt);
+                    }
+                }),
+                failure -> edge.then(() -> admitAnonymously(edge, failure)));
+    }
+
+    /**
+     * The verified token when the request carries one (its signature and claims checked against
+     * user-service's JWK set), null when it carries none; a failure when the token is not valid.
+     */
+    private static Uni<JsonWebToken> authenticate(RoutingContext ctx) {
+        if (ctx.request().getHeader("Authorization") == null) {
+            return Uni.createFrom().nullItem();
+        }
+        Uni<SecurityIdentity> identity = ctx.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
+        return identity.map(id -> {
+            if (id.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null && jwt.getTokenID() != null) {
+                return jwt;
+            }
+            throw new io.quarkus.security.AuthenticationFailedException("no usable token");
         });
     }
 
     /**
-     * Edge authentication: the caller's user id when a valid, unrevoked token came with the request
-     * (verified against user-service's JWK set), empty when none came. An invalid token fails,
-     * also on public routes, so that a client learns its token is bad.
+     * A caller without a valid token: throttled per client IP (also when the edge refuses it, so that
+     * guessing tokens is throttled too), then refused unless the route is public.
      */
-    private static Uni<Optional<String>> authenticate(RoutingContext ctx) {
-        if (ctx.request().getHeader("Authorization") == null) {
-            return Uni.createFrom().item(Optional.empty());
+    private void admitAnonymously(Edge edge, Throwable tokenFailure) {
+        admission.admit(List.of(), throttling.anonymous(edge.clientIp())).subscribe().with(verdict -> edge.then(() -> {
+            if (!passesThrottle(edge, verdict.decision())) {
+                return;
+            }
+            if (tokenFailure != null) {
+                error(edge, 401, "token_invalid", "Token is invalid, expired or revoked");
+            } else if (!isPublic(edge.path())) {
+                error(edge, 401, "not_authenticated", "Authentication credentials were not provided");
+            } else {
+                pass(edge, null);
+            }
+        }), failure -> edge.then(() -> fail(edge, failure)));
+    }
+
+    private void admitUser(Edge edge, JsonWebToken jwt) {
+        String userId = jwt.getSubject();
+        List<String> revocationKeys = new ArrayList<>(2);
+        revocationKeys.add(RevocationKeys.token(jwt.getTokenID()));
+        Object sid = jwt.getClaim("sid");
+        if (sid != null) {
+            revocationKeys.add(RevocationKeys.session(String.valueOf(sid)));
         }
-        Uni<SecurityIdentity> identity = ctx.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
-        return identity.map(id -> id.getPrincipal() instanceof JsonWebToken jwt
-                ? Optional.ofNullable(jwt.getSubject()) : Optional.<String>empty());
+        List<Rule> rules = throttling.authenticated(userId, edge.clientIp(), edge.request().method(), edge.path(),
+                edge.upgrade());
+        admission.admit(revocationKeys, rules).subscribe().with(verdict -> edge.then(() -> {
+            if (verdict.revoked()) {
+                admitAnonymously(edge, new io.quarkus.security.AuthenticationFailedException("token revoked"));
+                return;
+            }
+            if (passesThrottle(edge, verdict.decision())) {
+                pass(edge, userId);
+            }
+        }), failure -> edge.then(() -> fail(edge, failure)));
     }
 
     static boolean isPublic(String path) {
@@ -97,35 +167,54 @@ public class GatewayRoutes {
         return PUBLIC.contains(p);
     }
 
-    private void throttleAndProxy(RoutingContext ctx, Upstream upstream, String user, String clientIp) {
-        throttling.check(ctx.request(), user, clientIp).subscribe().with(decision -> {
-            if (decision != null) {
-                ctx.response().putHeader("X-RateLimit-Limit", String.valueOf(decision.limit()))
-                        .putHeader("X-RateLimit-Remaining", String.valueOf(decision.remaining()))
-                        .putHeader("X-RateLimit-Reset", String.valueOf(decision.resetSeconds()));
-                if (!decision.allowed()) {
-                    refuse(ctx, decision);
-                    return;
-                }
-            }
-            if (!upstream.available()) {
-                error(ctx, 503, "service_unavailable", "Upstream is unavailable; try again shortly");
-                return;
-            }
-            upstream.handle(ctx);
-        }, failure -> {
-            LOG.errorf(failure, "routing request %s failed", ctx.request().getHeader(RequestIds.HEADER));
-            error(ctx, 500, "internal_error", "Internal server error");
-        });
-    }
-
-    private static void refuse(RoutingContext ctx, Decision decision) {
-        ctx.response().putHeader("Retry-After", String.valueOf(decision.retryAfterSeconds()));
-        error(ctx, 429, "throttled",
+    /** Sets the X-RateLimit-* headers; answers 429 and returns false when the request is throttled. */
+    private boolean passesThrottle(Edge edge, Decision decision) {
+        if (decision == null) {
+            return true;
+        }
+        edge.ctx().response().putHeader("X-RateLimit-Limit", String.valueOf(decision.limit()))
+                .putHeader("X-RateLimit-Remaining", String.valueOf(decision.remaining()))
+                .putHeader("X-RateLimit-Reset", String.valueOf(decision.resetSeconds()));
+        if (decision.allowed()) {
+            return true;
+        }
+        metrics.counter("gateway.throttled", "rule", decision.rule()).increment();
+        edge.ctx().response().putHeader("Retry-After", String.valueOf(decision.retryAfterSeconds()));
+        error(edge, 429, "throttled",
                 "Request was throttled. Expected available in " + decision.retryAfterSeconds() + " seconds.");
+        return false;
     }
 
-    private static void error(RoutingContext ctx, int status, String code, String message) {
+    private static void pass(Edge edge, String userId) {
+        if (userId != null) {
+            edge.ctx().put(HttpEdge.USER_KEY, userId);
+        }
+        HttpServerRequest request = edge.request();
+        request.headers().set("X-Forwarded-For", edge.clientIp());
+        request.headers().set("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme());
+        // The upstream serves the path the edge authorised and throttled, not a variant of it.
+        String uri = request.query() == null ? edge.path() : edge.path() + "?" + request.query();
+        if (edge.upgrade()) {
+            edge.upstream().relay(edge.ctx(), uri);
+        } else {
+            edge.upstream().proxy(edge.ctx(), uri);
+        }
+    }
+
+    private static void fail(Edge edge, Throwable failure) {
+        if (failure instanceof ApiException api) {
+            if (api.status() == 503) {
+                edge.ctx().response().putHeader("Retry-After", "1");
+            }
+            error(edge, api.status(), api.code(), api.getMessage());
+            return;
+        }
+        LOG.errorf(failure, "routing request %s failed", edge.request().getHeader(RequestIds.HEADER));
+        error(edge, 500, "internal_error", "Internal server error");
+    }
+
+    private static void error(Edge edge, int status, String code, String message) {
+        RoutingContext ctx = edge.ctx();
         if (ctx.response().ended()) {
             return;
         }

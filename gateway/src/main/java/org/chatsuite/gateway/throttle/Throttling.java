@@ -1,72 +1,68 @@
 package org.chatsuite.gateway.throttle;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.chatsuite.gateway.GatewayConfig;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpMethod;
 
 /**
- * The throttling rules of API.md §6: anonymous callers per client IP, authenticated callers per
- * user, message history and WebSocket handshakes per user on top. A request passes only if every
- * rule that applies lets it; the headers report the tightest one.
+ * The throttling rules (docs/API.md, "Gateway"): anonymous callers, and callers the edge refused,
+ * per client IP; authenticated callers per user, with message history and WebSocket handshakes per
+ * user on top. Requests that start a session (register, login, refresh) always count per client
+ * IP too, token or not. Rules match the normalised path (dot segments, doubled slashes and encoded
+ * letters cannot dodge them) and HEAD counts as GET.
  */
 @ApplicationScoped
 public class Throttling {
 
     private static final Pattern HISTORY = Pattern.compile("^/api/chat/conversations/[^/]+/messages/?$");
+    private static final Set<String> SESSION_STARTS = Set.of("/api/users/register", "/api/users/login",
+            "/api/users/token/refresh");
 
-    private final RateLimiter limiter;
     private final GatewayConfig.Throttle config;
-    private final MeterRegistry metrics;
 
-    Throttling(RateLimiter limiter, GatewayConfig config, MeterRegistry metrics) {
-        this.limiter = limiter;
+    Throttling(GatewayConfig config) {
         this.config = config.throttle();
-        this.metrics = metrics;
     }
 
-    /** The decision for this request, or null when no rule applies. */
-    public Uni<Decision> check(HttpServerRequest request, String userId, String clientIp) {
-        List<Uni<Decision>> checks = new ArrayList<>();
-        List<String> rules = new ArrayList<>();
-        if (userId == null) {
-            add(checks, rules, "anonymous", clientIp, config.anonymousPerMinute());
-        } else {
-            add(checks, rules, "user", userId, config.userPerMinute());
-            if ("GET".equals(request.method().name()) && HISTORY.matcher(request.path()).matches()) {
-                add(checks, rules, "history", userId, config.historyPerMinute());
-            }
-            if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-                add(checks, rules, "websocket", userId, config.websocketPerMinute());
-            }
-        }
-        if (checks.isEmpty()) {
-            return Uni.createFrom().nullItem();
-        }
-        return Uni.join().all(checks).andFailFast().map(decisions -> {
-            for (int i = 0; i < decisions.size(); i++) {
-                if (!decisions.get(i).allowed()) {
-                    metrics.counter("gateway.throttled", "rule", rules.get(i)).increment();
-                }
-            }
-            return decisions.stream()
-                    .min(Comparator.comparing(Decision::allowed).thenComparingLong(Decision::remaining))
-                    .orElseThrow();
-        });
+    /** The rules for a caller the edge did not authenticate (no token, or one it refused). */
+    public List<Rule> anonymous(String clientIp) {
+        List<Rule> rules = new ArrayList<>(1);
+        add(rules, "anonymous", clientIp, config.anonymousPerMinute());
+        return rules;
     }
 
-    private void add(List<Uni<Decision>> checks, List<String> rules, String rule, String subject, int perMinute) {
+    /** The rules for an authenticated caller's request to {@code normalizedPath}. */
+    public List<Rule> authenticated(String userId, String clientIp, HttpMethod method, String normalizedPath,
+            boolean upgrade) {
+        List<Rule> rules = new ArrayList<>(3);
+        add(rules, "user", userId, config.userPerMinute());
+        boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        if (read && HISTORY.matcher(normalizedPath).matches()) {
+            add(rules, "history", userId, config.historyPerMinute());
+        }
+        if (upgrade) {
+            add(rules, "websocket", userId, config.websocketPerMinute());
+        }
+        if (SESSION_STARTS.contains(withoutTrailingSlash(normalizedPath))) {
+            add(rules, "anonymous", clientIp, config.anonymousPerMinute());
+        }
+        return rules;
+    }
+
+    private static void add(List<Rule> rules, String name, String subject, int perMinute) {
         if (perMinute > 0) {
-            checks.add(limiter.take(rule + ":" + subject, perMinute));
-            rules.add(rule);
+            rules.add(new Rule(name, subject, perMinute));
         }
+    }
+
+    private static String withoutTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 }
