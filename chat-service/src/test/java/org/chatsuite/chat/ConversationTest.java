@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.util.ArrayList;
@@ -132,6 +133,33 @@ class ConversationTest {
     }
 
     @Test
+    void wronglyTypedFieldsAreValidationErrors() {
+        Users.User a = Users.create("Tara");
+        Users.User b = Users.create("Umar");
+        String ids = "errors.participant_ids";
+        for (String body : List.of("{\"participant_ids\": \"1,2\"}", "{\"participant_ids\": [1, \"x\", 2.5, null]}",
+                "{\"participant_ids\": 7}", "{\"participant_ids\": {\"id\": 1}}", "{\"participant_ids\": [[1]]}",
+                "{\"participant_ids\": [99999999999999999999]}", "{\"participant_ids\": [1e400]}",
+                "{\"participant_ids\": [" + b.id() + ".0]}", "{\"participant_ids\": true}")) {
+            create(a, body).statusCode(400).body("code", equalTo("validation_error")).body(ids, hasSize(1))
+                    .body("errors.name", nullValue());
+        }
+        for (String name : List.of("5", "[\"x\"]", "{\"x\": 1}", "true")) {
+            create(a, "{\"participant_ids\": [" + b.id() + "], \"name\": " + name + "}").statusCode(400)
+                    .body("code", equalTo("validation_error")).body("errors.name", hasItem("Must be a string."))
+                    .body(ids, nullValue());
+        }
+        // Every wrongly typed field is reported at once.
+        create(a, "{\"participant_ids\": \"1,2\", \"name\": 5}").statusCode(400)
+                .body(ids, hasItem("Must be a list of user ids."))
+                .body("errors.name", hasItem("Must be a string."));
+        // A JSON body that is not an object lacks the required field; only a body that is not JSON is malformed.
+        create(a, "[1, 2]").statusCode(400).body("code", equalTo("validation_error")).body(ids, hasItem("This field is required."));
+        create(a, "\"participants\"").statusCode(400).body("code", equalTo("validation_error"));
+        create(a, "{\"participant_ids\": [1,").statusCode(400).body("code", equalTo("malformed_json"));
+    }
+
+    @Test
     void detailsNeedParticipation() {
         Users.User a = Users.create("Gail");
         Users.User b = Users.create("Hank");
@@ -171,6 +199,37 @@ class ConversationTest {
                 .body("data.id", contains(second));
         x.api().when().get("/api/chat/conversations/").then().body("data[0].unread_count", equalTo(1));
         me.api().queryParam("limit", "many").when().get("/api/chat/conversations/").then().statusCode(400);
+    }
+
+    @Test
+    void listParametersAreClampedAndNeverOverflow() {
+        Users.User me = Users.create("Nina");
+        Users.User x = Users.create("Omar");
+        Users.User y = Users.create("Pia");
+        String older = Users.conversation(me, x);
+        String newer = Users.conversation(me, y);
+        for (String beyondTheEnd : List.of("2", "2147483647", "99999999999999999999")) {
+            me.api().queryParam("offset", beyondTheEnd).when().get("/api/chat/conversations/").then().statusCode(200)
+                    .body("data", hasSize(0)).body("meta.total", equalTo(2));
+        }
+        for (String fromTheStart : List.of("", "0", "-1", "-2147483648", "-99999999999999999999")) {
+            me.api().queryParam("offset", fromTheStart).queryParam("limit", 1).when().get("/api/chat/conversations/")
+                    .then().statusCode(200).body("data.id", contains(newer)).body("meta.offset", equalTo(0));
+        }
+        me.api().queryParam("offset", 1).queryParam("limit", 2147483647).when().get("/api/chat/conversations/")
+                .then().statusCode(200).body("data.id", contains(older)).body("meta.limit", equalTo(100));
+        for (String notPositive : List.of("", "0", "-5", "-99999999999999999999")) {
+            me.api().queryParam("limit", notPositive).when().get("/api/chat/conversations/").then().statusCode(200)
+                    .body("data.id", contains(newer, older)).body("meta.limit", equalTo(50));
+        }
+        for (String tooLarge : List.of("101", "99999999999999999999")) {
+            me.api().queryParam("limit", tooLarge).when().get("/api/chat/conversations/").then().statusCode(200)
+                    .body("meta.limit", equalTo(100));
+        }
+        for (Map<String, String> bad : List.of(Map.of("limit", "1.5"), Map.of("offset", "abc"), Map.of("offset", "1e3"))) {
+            me.api().queryParams(bad).when().get("/api/chat/conversations/").then().statusCode(400)
+                    .body("code", equalTo("bad_parameter"));
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.chatsuite.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -136,10 +137,52 @@ class MessageTest {
 
         // Extreme but well-formed positions are simply empty.
         assertThat(history(ada, c, Map.of("before", "0-0")).getInt("data.count")).isZero();
-        assertThat(history(ada, c, Map.of("offset", 2147483600)).getInt("data.count")).isZero();
-        // Out-of-range limits are clamped.
-        assertThat(history(ada, c, Map.of("limit", 1000)).getInt("data.count")).isEqualTo(7);
-        assertThat(history(ada, c, Map.of("limit", 0)).getInt("data.count")).isEqualTo(1);
+        assertThat(history(ada, c, Map.of("after", "9999999999999999999-9999999999999999999")).getInt("data.count")).isZero();
+        assertThat(history(ada, c, Map.of("offset", 1000)).getInt("data.count")).isZero();
+    }
+
+    @Test
+    void historyLimitAndOffsetAreClampedAsTheOldApiDid() {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        String c = Users.conversation(ada, bob);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            ids.add(send(ada, c, "m" + i));
+        }
+        List<String> newest50 = ids.subList(70, 120);
+        List<String> newest100 = ids.subList(20, 120);
+        for (String missingOrNotPositive : List.of("", " ", "0", "-3", "-99999999999999999999")) {
+            assertThat(history(ada, c, Map.of("limit", missingOrNotPositive)).getList("data.messages.id", String.class))
+                    .as("limit=%s", missingOrNotPositive).isEqualTo(newest50);
+        }
+        for (String tooLarge : List.of("100", "101", "2147483648", "99999999999999999999")) {
+            assertThat(history(ada, c, Map.of("limit", tooLarge)).getList("data.messages.id", String.class))
+                    .as("limit=%s", tooLarge).isEqualTo(newest100);
+        }
+        for (String fromTheNewest : List.of("", "0", "-1", "-99999999999999999999")) {
+            assertThat(history(ada, c, Map.of("offset", fromTheNewest, "limit", 10)).getList("data.messages.id", String.class))
+                    .as("offset=%s", fromTheNewest).isEqualTo(ids.subList(110, 120));
+        }
+        JsonPath oldest = history(ada, c, Map.of("offset", 100, "limit", 100));
+        assertThat(oldest.getList("data.messages.id", String.class)).isEqualTo(ids.subList(0, 20));
+        assertThat(oldest.getBoolean("data.has_more")).isFalse();
+    }
+
+    @Test
+    void offsetsBeyondTheCapPointToTheBeforeCursor() {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        String c = Users.conversation(ada, bob);
+        send(ada, c, "hi");
+        String path = "/api/chat/conversations/" + c + "/messages/";
+        assertThat(history(ada, c, Map.of("offset", 1000)).getInt("data.count")).isZero();
+        for (String beyond : List.of("1001", "1000000", "2147483647", "99999999999999999999")) {
+            ada.api().queryParam("offset", beyond).when().get(path).then().statusCode(400)
+                    .body("code", equalTo("bad_parameter"))
+                    .body("message", containsString("at most 1000"))
+                    .body("message", containsString("before"));
+        }
     }
 
     @Test
@@ -148,8 +191,10 @@ class MessageTest {
         Users.User bob = Users.create("Bob");
         String c = Users.conversation(ada, bob);
         String path = "/api/chat/conversations/" + c + "/messages/";
-        for (Map<String, String> bad : List.of(Map.of("limit", "ten"), Map.of("offset", "x"), Map.of("offset", "-1"),
-                Map.of("before", "yesterday"), Map.of("after", "12-x"), Map.of("before", "1-0", "after", "2-0"))) {
+        for (Map<String, String> bad : List.of(Map.of("limit", "ten"), Map.of("limit", "1.5"), Map.of("limit", "1e3"),
+                Map.of("limit", "0x10"), Map.of("limit", "--1"), Map.of("offset", "x"), Map.of("offset", "abc"),
+                Map.of("offset", "1.5"), Map.of("offset", "+-1"), Map.of("before", "yesterday"), Map.of("after", "12-x"),
+                Map.of("before", "1-0", "after", "2-0"))) {
             ada.api().queryParams(bad).when().get(path).then().statusCode(400).body("code", equalTo("bad_parameter"));
         }
         ada.api().when().get("/api/chat/conversations/nope/messages/").then().statusCode(400);

@@ -100,21 +100,33 @@ public class ConversationService {
         return new Outcome(views(List.of(conversation), caller).get(0), id.equals(newId));
     }
 
-    /** The caller's conversations, most recently active first (creation counts as activity). */
+    /**
+     * The caller's conversations, most recently active first (creation counts as activity). The time
+     * of the last message lives in Redis, so the order needs every conversation's creation time and
+     * last activity, but only the page itself is loaded and rendered.
+     */
     public Page list(long caller, int limit, int offset) {
         @SuppressWarnings("unchecked")
-        List<UUID> ids = em.createNativeQuery("SELECT conversation_id FROM participants WHERE user_id = ?1", UUID.class)
-                .setParameter(1, caller).getResultList();
-        if (ids.isEmpty()) {
-            return new Page(List.of(), 0);
+        List<Object[]> rows = em.createNativeQuery("""
+                SELECT c.id, CAST(FLOOR(EXTRACT(EPOCH FROM c.created_at) * 1000) AS BIGINT)
+                FROM conversations c JOIN participants p ON p.conversation_id = c.id
+                WHERE p.user_id = ?1
+                """).setParameter(1, caller).getResultList();
+        Map<UUID, Long> created = new HashMap<>();
+        for (Object[] row : rows) {
+            created.put((UUID) row[0], ((Number) row[1]).longValue());
         }
-        List<Conversation> all = Conversation.list("id in ?1", ids);
-        Map<UUID, Long> activity = messages.lastActivity(ids).await().atMost(REDIS_WAIT);
-        Comparator<Conversation> byActivity = Comparator.comparingLong(
-                (Conversation c) -> Math.max(c.createdAt.toEpochMilli(), activity.getOrDefault(c.id, 0L)));
-        List<Conversation> sorted = all.stream().sorted(byActivity.reversed().thenComparing(c -> c.id)).toList();
-        List<Conversation> page = sorted.subList(Math.min(offset, sorted.size()), Math.min(offset + limit, sorted.size()));
-        return new Page(views(page, caller), sorted.size());
+        Map<UUID, Long> activity = messages.lastActivity(created.keySet()).await().atMost(REDIS_WAIT);
+        Comparator<UUID> lastActive = Comparator.comparingLong(id -> Math.max(created.get(id), activity.getOrDefault(id, 0L)));
+        List<UUID> pageIds = created.keySet().stream()
+                .sorted(lastActive.reversed().thenComparing(Comparator.naturalOrder()))
+                .skip(offset).limit(limit).toList();
+        if (pageIds.isEmpty()) {
+            return new Page(List.of(), created.size());
+        }
+        Map<UUID, Conversation> loaded = Conversation.<Conversation>list("id in ?1", pageIds).stream()
+                .collect(Collectors.toMap(c -> c.id, c -> c));
+        return new Page(views(pageIds.stream().map(loaded::get).toList(), caller), created.size());
     }
 
     public record Page(List<ConversationView> conversations, long total) {

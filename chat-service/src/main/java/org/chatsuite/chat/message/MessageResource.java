@@ -1,6 +1,8 @@
 package org.chatsuite.chat.message;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -34,6 +36,8 @@ public class MessageResource {
 
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 100;
+    /** An offset page reads offset + limit stream entries; further back, the before cursor costs only the page. */
+    static final int MAX_OFFSET = 1_000;
     private static final Duration REDIS_WAIT = Duration.ofSeconds(5);
 
     private final Membership membership;
@@ -57,9 +61,12 @@ public class MessageResource {
             @QueryParam("offset") String offsetParam, @QueryParam("before") String before,
             @QueryParam("after") String after) {
         UUID id = membership.requireParticipant(idParam, caller());
-        int limit = Math.max(1, Math.min(QueryParams.anyInt("limit", limitParam, DEFAULT_PAGE), MAX_PAGE));
-        // Beyond the retained count an offset finds nothing; the cap keeps the range arithmetic safe.
-        int offset = Math.min(QueryParams.nonNegativeInt("offset", offsetParam, 0), 1_000_000);
+        int limit = QueryParams.pageLimit(limitParam, DEFAULT_PAGE, MAX_PAGE);
+        int offset = QueryParams.pageOffset(offsetParam);
+        if (offset > MAX_OFFSET) {
+            throw ApiException.badParameter("offset must be at most " + MAX_OFFSET
+                    + "; to page further back, pass before=<id of the oldest message you have> instead");
+        }
         if (before != null && after != null) {
             throw ApiException.badParameter("Use either before or after, not both");
         }
@@ -76,8 +83,8 @@ public class MessageResource {
             List<MessageView> newestFirst = store.newestBefore(id, cursor, skip + limit + 1).await().atMost(REDIS_WAIT);
             List<MessageView> window = newestFirst.subList(Math.min(skip, newestFirst.size()), newestFirst.size());
             hasMore = window.size() > limit;
-            page = new java.util.ArrayList<>(window.subList(0, Math.min(limit, window.size())));
-            java.util.Collections.reverse(page);
+            page = new ArrayList<>(window.subList(0, Math.min(limit, window.size())));
+            Collections.reverse(page);
         }
         store.markRead(id, caller(), null).await().atMost(REDIS_WAIT);
         return ApiResponse.ok(new History(id, page, page.size(), total, hasMore));

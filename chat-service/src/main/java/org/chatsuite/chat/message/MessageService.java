@@ -54,7 +54,8 @@ public class MessageService {
      * REST body and a WebSocket frame have the same fields); delivery to every socket follows from
      * the store's publish.
      *
-     * @throws Rejected for missing, empty or too long content or an unusable client_id
+     * @throws Rejected for missing, empty or too long content, content with control or bidi override
+     *         characters, or an unusable client_id
      */
     public Uni<MessageStore.Appended> send(UUID conversation, MessageStore.Sender sender, JsonNode message,
             Set<Long> participants) {
@@ -79,10 +80,43 @@ public class MessageService {
         if (text.codePointCount(0, text.length()) > maxLength) {
             throw new Rejected("content_too_long", "content", "Message content must be at most " + maxLength + " characters.");
         }
+        if (hasControlCharacters(text)) {
+            throw new Rejected("invalid_content", "content",
+                    "Message content must not contain control characters other than tabs and line breaks.");
+        }
+        if (text.chars().anyMatch(MessageService::isBidiOverride)) {
+            throw new Rejected("invalid_content", "content",
+                    "Message content must not contain bidirectional override or isolate characters.");
+        }
         if (clientId != null && (clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID)) {
             throw new Rejected("invalid_client_id", "client_id", "client_id must be 1 to " + MAX_CLIENT_ID + " characters.");
         }
         return store.append(conversation, sender, text, clientId, participants);
+    }
+
+    /**
+     * Control characters (Unicode category Cc: C0, DEL, C1) other than tab, line feed and the
+     * carriage return of a CRLF line ending, which some clients send. A lone carriage return or an
+     * escape sequence can rewrite what a terminal or a log viewer shows.
+     */
+    private static boolean hasControlCharacters(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean crlf = c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n';
+            if (Character.getType(c) == Character.CONTROL && c != '\t' && c != '\n' && !crlf) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069) make text display in
+     * another order than it was written ("txt", U+202E, "gpj.exe" looks like "txtexe.jpg"). The marks
+     * U+200E, U+200F and U+061C, which right-to-left text needs, stay allowed.
+     */
+    private static boolean isBidiOverride(int c) {
+        return c >= 0x202A && c <= 0x202E || c >= 0x2066 && c <= 0x2069;
     }
 
     /**
