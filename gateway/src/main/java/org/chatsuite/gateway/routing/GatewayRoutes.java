@@ -27,14 +27,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The routes of API.md §6: each proxied request is authenticated at the edge, throttled and
+ * The routes of docs/API.md#gateway: each proxied request is authenticated at the edge, throttled and
  * forwarded.
  */
 @ApplicationScoped
 public class GatewayRoutes {
 
     private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
-    /** Routes that need no token (API.md §6); every other proxied route does. */
+    /** Routes that need no token (docs/API.md#edge-authentication); every other proxied route does. */
     private static final Set<String> PUBLIC = Set.of("/api/users/register", "/api/users/login",
             "/api/users/token/refresh", "/.well-known/jwks.json", "/api/chat/health");
 

@@ -14,7 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * The throttling rules of API.md §6: anonymous callers per client IP, authenticated callers per
+ * The throttling rules (docs/API.md#throttling): anonymous callers per client IP, authenticated callers per
  * user, message history and WebSocket handshakes per user on top. A request passes only if every
  * rule that applies lets it; the headers report the tightest one.
  */
