@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs once, when PostgreSQL initialises an empty data directory (the official image sources every
 # *.sh in /docker-entrypoint-initdb.d). Each service gets its own database owned by its own login
-# role, so neither service can read the other's tables (ARCHITECTURE.md: "No service reads another's
-# tables"). The same script is used by docker-compose.yml and by the Kubernetes dev overlay
+# role, so neither service can read the other's tables.
+# The same script is used by docker-compose.yml and by the Kubernetes dev overlay
 # (k8s/overlays/dev/postgres/init-databases.sh is a copy; a test in deployment/ keeps them identical).
 #
 # Inputs (environment of the postgres container):

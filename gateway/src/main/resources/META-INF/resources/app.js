@@ -19,7 +19,7 @@ const LOGIN_FIELDS = ['email', 'password'];
 
 const state = {
   me: null,
-  conversations: new Map(), // id -> conversation object (API.md §4)
+  conversations: new Map(), // id -> conversation object (docs/API.md#chat-service-apichat)
   convItems: new Map(), // id -> <li> in the list
   active: null, // the open conversation, see newChat()
   selected: new Map(), // group builder: user id -> user

@@ -96,7 +96,7 @@ class GatewayTest {
         }
         assertThat(WsClient.handshakeStatus(url, b -> b.header("Cookie", "chat_access_token=" + bob.token())
                 .header("Origin", "https://evil.example"))).isEqualTo(403);
-        // The other carriers of API.md §2 work through the gateway too.
+        // The other carriers (docs/API.md#token-carriers) work through the gateway too.
         try (WsClient query = WsClient.connect(url + "?access_token=" + ada.token(), b -> {
         }); WsClient protocol = WsClient.connect(url, b -> b.subprotocols("bearer-token-carrier",
                 "quarkus-http-upgrade%23Authorization%23Bearer%20" + bob.token()))) {

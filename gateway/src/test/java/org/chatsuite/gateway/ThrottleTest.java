@@ -22,7 +22,7 @@ import io.restassured.RestAssured;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 
-/** The default limits of API.md §6, exactly at their boundaries. */
+/** The default limits (docs/API.md#throttling), exactly at their boundaries. */
 @QuarkusTest
 @TestProfile(ThrottleTest.DefaultLimits.class)
 class ThrottleTest {

@@ -28,7 +28,7 @@ import redis.embedded.RedisServer;
  */
 final class Stores implements AutoCloseable {
 
-    /** Each service owns its database (ARCHITECTURE.md: no shared tables). */
+    /** Each service owns its database: no service reads another's tables. */
     static final String USERS_DB = "users";
     static final String CHAT_DB = "chat";
     private static final Duration REDIS_START = Duration.ofSeconds(20);

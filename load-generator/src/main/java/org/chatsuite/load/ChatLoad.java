@@ -35,7 +35,8 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 
 /**
- * Load generator for chat-service. Two modes:
+ * Load generator for the suite, measured through the gateway as users reach it and, in the same run,
+ * directly against the chat-service replicas ({@code --target both}, the default). Two modes:
  * <ul>
  * <li>{@code messages}: users in group conversations, one socket each, sending at a total target
  * rate; reports deliveries/s, end-to-end latency (send to receipt on every member socket, one clock),
@@ -44,7 +45,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * server's resident memory before and after.</li>
  * </ul>
  * With {@code --launch} it starts the stack itself (embedded PostgreSQL and Redis, the packaged
- * user-service and one chat-service replica); otherwise it targets {@code --chat-url}/{@code --users-url}.
+ * user-service, {@code --chat-replicas} chat-service replicas and the gateway, throttles off);
+ * otherwise it targets {@code --gateway-url}, {@code --chat-url} (comma-separated replicas) and
+ * {@code --users-url}.
  * Every run is bounded by {@code --duration} and stops by itself.
  */
 public final class ChatLoad {
@@ -52,9 +55,19 @@ public final class ChatLoad {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, String> options;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private String chatUrl;
+    private List<String> chatUrls;
     private String usersUrl;
-    private ServiceProcess chatService;
+    private String gatewayUrl;
+    /** Launched processes whose resident memory is reported (gateway first, then the chat replicas). */
+    private final List<ServiceProcess> measured = new ArrayList<>();
+    private final Map<ServiceProcess, String> names = new HashMap<>();
+
+    /** Where sockets and requests go: the gateway, or the chat-service replicas in turn. */
+    private record Target(String name, List<String> chatUrls, String restUrl) {
+        String socketUrl(int index) {
+            return chatUrls.get(index % chatUrls.size());
+        }
+    }
 
     private ChatLoad(Map<String, String> options) {
         this.options = options;
@@ -64,6 +77,7 @@ public final class ChatLoad {
         Map<String, String> options = new HashMap<>(Map.of("mode", "messages", "users", "20", "group-size", "5",
                 "rate", "100", "duration", "20", "sockets", "1000", "concurrency", "50", "warmup", "0", "chat-url", "http://127.0.0.1:8082",
                 "users-url", "http://127.0.0.1:8081"));
+        options.putAll(Map.of("gateway-url", "http://127.0.0.1:8080", "target", "both", "chat-replicas", "2", "hold", "10"));
         for (int i = 0; i < args.length; i++) {
             String name = args[i].replaceFirst("^--", "");
             boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
@@ -79,28 +93,59 @@ public final class ChatLoad {
             if (options.containsKey("launch")) {
                 launch(launched);
             } else {
-                chatUrl = options.get("chat-url");
+                chatUrls = List.of(options.get("chat-url").split(","));
                 usersUrl = options.get("users-url");
+                gatewayUrl = options.get("gateway-url");
             }
-            if (options.get("mode").equals("connections")) {
-                connections();
-            } else {
-                messages();
+            for (Target target : targets()) {
+                if (options.get("mode").equals("connections")) {
+                    connections(target);
+                } else {
+                    messages(target);
+                }
             }
         } finally {
             launched.forEach(ServiceProcess::stop);
         }
     }
 
+    private List<Target> targets() {
+        Target direct = new Target("direct to chat-service", chatUrls, chatUrls.get(0));
+        Target gateway = new Target("through the gateway", List.of(gatewayUrl), gatewayUrl);
+        return switch (options.get("target")) {
+            case "direct" -> List.of(direct);
+            case "gateway" -> List.of(gateway);
+            default -> List.of(direct, gateway);
+        };
+    }
+
     private void launch(List<ServiceProcess> launched) {
         Map<String, String> quiet = Map.of("quarkus.log.category.\"org.chatsuite.access\".level", "WARN");
         ServiceProcess userService = SuiteProcesses.userService("bench-user-service", quiet);
         launched.add(userService);
-        chatService = SuiteProcesses.chatService("bench-chat-service", ServiceProcess.siblingJar("chat-service"),
-                userService.url(), quiet);
-        launched.add(chatService);
+        List<String> replicas = new ArrayList<>();
+        List<ServiceProcess> chats = new ArrayList<>();
+        for (int i = 1; i <= intOption("chat-replicas"); i++) {
+            ServiceProcess chat = SuiteProcesses.chatService("bench-chat-service-" + i, ServiceProcess.siblingJar("chat-service"),
+                    userService.url(), quiet);
+            launched.add(chat);
+            chats.add(chat);
+            names.put(chat, "chat-service-" + i);
+            replicas.add(chat.url());
+        }
+        Map<String, String> unthrottled = new HashMap<>(quiet);
+        for (String rule : List.of("anonymous", "user", "history", "websocket")) {
+            unthrottled.put("chatsuite.throttle." + rule + "-per-minute", "0");
+        }
+        ServiceProcess gateway = SuiteProcesses.gateway("bench-gateway", ServiceProcess.siblingJar("gateway"),
+                userService.url(), replicas, unthrottled);
+        launched.add(gateway);
+        names.put(gateway, "gateway");
+        measured.add(gateway);
+        measured.addAll(chats);
         usersUrl = userService.url();
-        chatUrl = chatService.url();
+        chatUrls = replicas;
+        gatewayUrl = gateway.url();
     }
 
     // ---------------------------------------------------------------- messages
@@ -108,14 +153,14 @@ public final class ChatLoad {
     private record User(long id, String token) {
     }
 
-    private void messages() throws Exception {
+    private void messages(Target target) throws Exception {
         int userCount = intOption("users");
         int groupSize = intOption("group-size");
         double rate = Double.parseDouble(options.get("rate"));
         int warmup = intOption("warmup");
         int seconds = warmup + intOption("duration");
-        List<User> users = registerUsers(userCount);
-        Map<Integer, String> conversationOf = createGroups(users, groupSize);
+        List<User> users = registerUsers(userCount, target);
+        Map<Integer, String> conversationOf = createGroups(users, groupSize, target);
         // Latency counts only messages sent after the warm-up (a cold JIT would dominate short runs).
         long[] measureFrom = { Long.MAX_VALUE };
 
@@ -132,7 +177,7 @@ public final class ChatLoad {
         for (int i = 0; i < users.size(); i++) {
             Set<String> seen = ConcurrentHashMap.newKeySet();
             Map<String, Long> lastSeqBySender = new ConcurrentHashMap<>();
-            WebSocket socket = connect(client, conversationOf.get(i), users.get(i).token());
+            WebSocket socket = connect(client, target.socketUrl(i), conversationOf.get(i), users.get(i).token());
             socket.textMessageHandler(text -> {
                 long now = System.nanoTime();
                 JsonNode frame = parse(text);
@@ -196,7 +241,7 @@ public final class ChatLoad {
         sockets.forEach(WebSocket::close);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        System.out.printf("%nchat-service messages benchmark%n");
+        System.out.printf("%nmessages benchmark, %s%n", target.name());
         System.out.printf("users %d, group size %d, conversations %d, target rate %.0f msg/s, %d s (%d s warm-up)%n",
                 userCount, groupSize, sentPerConversation.size(), rate, seconds, warmup);
         System.out.printf("sent            %d (%.1f msg/s)%n", sent.get(), sent.get() / sendSeconds);
@@ -209,59 +254,71 @@ public final class ChatLoad {
         System.out.printf("latency ms      (%d deliveries after warm-up)%n", latency.getTotalCount());
         System.out.printf("latency ms      p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n", ms(latency.getValueAtPercentile(50)),
                 ms(latency.getValueAtPercentile(90)), ms(latency.getValueAtPercentile(99)), ms(latency.getMaxValue()));
-        printServerMemory();
+        printMemory(Map.of(), residentMemory(), 0);
     }
 
     // ---------------------------------------------------------------- connections
 
-    private void connections() throws Exception {
+    private void connections(Target target) throws Exception {
         int socketsWanted = intOption("sockets");
         int userCount = Math.min(intOption("users"), socketsWanted);
-        int seconds = intOption("duration");
-        List<User> users = registerUsers(userCount);
-        Map<Integer, String> conversationOf = createGroups(users, Math.min(intOption("group-size"), userCount));
-        printServerMemory();
+        List<User> users = registerUsers(userCount, target);
+        Map<Integer, String> conversationOf = createGroups(users, Math.min(intOption("group-size"), userCount), target);
+        Map<ServiceProcess, Long> before = residentMemory();
         Vertx vertx = Vertx.vertx();
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxConnections(socketsWanted + 10).setConnectTimeout(10_000));
         Semaphore inFlight = new Semaphore(intOption("concurrency"));
         Histogram handshake = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(120), 3);
         List<WebSocket> open = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicLong failed = new AtomicLong();
+        Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+        AtomicLong unexpectedCloses = new AtomicLong();
         long start = System.nanoTime();
         CountDownLatch all = new CountDownLatch(socketsWanted);
         for (int i = 0; i < socketsWanted; i++) {
             int u = i % users.size();
             inFlight.acquire();
             long begun = System.nanoTime();
-            client.connect(connectOptions(conversationOf.get(u), users.get(u).token())).onComplete(ar -> {
+            client.connect(connectOptions(target.socketUrl(i), conversationOf.get(u), users.get(u).token())).onComplete(ar -> {
                 handshake.recordValue(System.nanoTime() - begun);
                 if (ar.succeeded()) {
-                    open.add(ar.result());
+                    WebSocket ws = ar.result();
+                    ws.closeHandler(v -> unexpectedCloses.incrementAndGet());
+                    open.add(ws);
                 } else {
-                    failed.incrementAndGet();
+                    String cause = ar.cause() instanceof io.vertx.core.http.UpgradeRejectedException r
+                            ? "HTTP " + r.getStatus() : ar.cause().getClass().getSimpleName();
+                    failures.computeIfAbsent(cause, k -> new AtomicLong()).incrementAndGet();
                 }
                 inFlight.release();
                 all.countDown();
             });
         }
-        all.await(seconds + 60L, TimeUnit.SECONDS);
+        all.await(socketsWanted / 10 + 120L, TimeUnit.SECONDS);
         double openSeconds = (System.nanoTime() - start) / 1e9;
-        Thread.sleep(Math.min(seconds, 10) * 1000L);
-        System.out.printf("%nchat-service connection capacity%n");
-        System.out.printf("sockets open    %d of %d (failed %d) in %.1f s (%.0f/s)%n", open.size(), socketsWanted,
-                failed.get(), openSeconds, open.size() / openSeconds);
-        System.out.printf("handshake ms    p50 %.2f  p99 %.2f  max %.2f (%s in flight)%n",
-                ms(handshake.getValueAtPercentile(50)), ms(handshake.getValueAtPercentile(99)), ms(handshake.getMaxValue()),
-                options.get("concurrency"));
-        printServerMemory();
-        open.forEach(WebSocket::close);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Thread.sleep(intOption("hold") * 1000L); // held: every socket must stay open
+        Map<ServiceProcess, Long> after = residentMemory();
+        long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
+        System.out.printf("%nconnection capacity, %s%n", target.name());
+        System.out.printf("sockets opened  %d of %d (failed %d %s) in %.1f s (%.0f handshakes/s, %s in flight)%n", open.size(),
+                socketsWanted, failed, failures, openSeconds, open.size() / openSeconds, options.get("concurrency"));
+        System.out.printf("handshake ms    p50 %.2f  p99 %.2f  max %.2f%n", ms(handshake.getValueAtPercentile(50)),
+                ms(handshake.getValueAtPercentile(99)), ms(handshake.getMaxValue()));
+        System.out.printf("held %d s       %d closed unexpectedly, %d still open%n", intOption("hold"),
+                unexpectedCloses.get(), open.size() - unexpectedCloses.get());
+        printMemory(before, after, open.size());
+        open.forEach(ws -> {
+            ws.closeHandler(null);
+            ws.close();
+        });
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Thread.sleep(3000); // let the servers release the sockets before the next target
     }
 
     // ---------------------------------------------------------------- setup
 
-    private List<User> registerUsers(int count) throws IOException, InterruptedException {
+    private List<User> registerUsers(int count, Target target) throws IOException, InterruptedException {
+        String usersUrl = target.name().startsWith("through") ? target.restUrl() : this.usersUrl;
         List<User> users = new ArrayList<>();
         String run = UUID.randomUUID().toString().substring(0, 8);
         for (int i = 0; i < count; i++) {
@@ -277,7 +334,8 @@ public final class ChatLoad {
     }
 
     /** Consecutive users form groups of {@code size}; returns each user's conversation. */
-    private Map<Integer, String> createGroups(List<User> users, int size) throws IOException, InterruptedException {
+    private Map<Integer, String> createGroups(List<User> users, int size, Target target)
+            throws IOException, InterruptedException {
         Map<Integer, String> conversationOf = new HashMap<>();
         for (int first = 0; first < users.size(); first += size) {
             int last = Math.min(first + size, users.size());
@@ -288,7 +346,7 @@ public final class ChatLoad {
             if (others.isEmpty()) {
                 others.add(users.get(0).id() == users.get(first).id() ? users.get(1).id() : users.get(0).id());
             }
-            JsonNode created = post(chatUrl + "/api/chat/conversations/", users.get(first).token(),
+            JsonNode created = post(target.restUrl() + "/api/chat/conversations/", users.get(first).token(),
                     Map.of("participant_ids", others));
             String id = created.path("data").path("id").asText();
             for (int i = first; i < last; i++) {
@@ -298,13 +356,13 @@ public final class ChatLoad {
         return conversationOf;
     }
 
-    private WebSocket connect(WebSocketClient client, String conversation, String token) throws Exception {
-        return client.connect(connectOptions(conversation, token)).toCompletionStage().toCompletableFuture()
+    private WebSocket connect(WebSocketClient client, String url, String conversation, String token) throws Exception {
+        return client.connect(connectOptions(url, conversation, token)).toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
     }
 
-    private WebSocketConnectOptions connectOptions(String conversation, String token) {
-        URI uri = URI.create(chatUrl);
+    private WebSocketConnectOptions connectOptions(String url, String conversation, String token) {
+        URI uri = URI.create(url);
         return new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
                 .setURI("/ws/chat/" + conversation).addHeader("Authorization", "Bearer " + token);
     }
@@ -323,19 +381,37 @@ public final class ChatLoad {
         return JSON.readTree(response.body());
     }
 
-    private void printServerMemory() {
-        if (chatService == null) {
-            System.out.println("server RSS      (pass --launch to measure the chat-service process)");
+    /** Resident memory (VmRSS, KiB) of each launched process that serves sockets. */
+    private Map<ServiceProcess, Long> residentMemory() {
+        Map<ServiceProcess, Long> rss = new java.util.LinkedHashMap<>();
+        for (ServiceProcess process : measured) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        rss.put(process, Long.parseLong(line.replaceAll("[^0-9]", "")));
+                    }
+                }
+            } catch (IOException e) {
+                System.out.println("RSS of " + names.get(process) + " unavailable: " + e.getMessage());
+            }
+        }
+        return rss;
+    }
+
+    private void printMemory(Map<ServiceProcess, Long> before, Map<ServiceProcess, Long> after, int sockets) {
+        if (measured.isEmpty()) {
+            System.out.println("server RSS      (pass --launch to measure the services' memory)");
             return;
         }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(chatService.pid()), "status"))) {
-                if (line.startsWith("VmRSS")) {
-                    System.out.println("server RSS      " + line.substring(6).strip() + " (chat-service process)");
-                }
+        for (ServiceProcess process : measured) {
+            long from = before.getOrDefault(process, 0L);
+            long to = after.getOrDefault(process, 0L);
+            if (before.isEmpty()) {
+                System.out.printf("RSS %-15s %d MiB%n", names.get(process), to / 1024);
+            } else {
+                System.out.printf("RSS %-15s %d MiB -> %d MiB (%+.1f KiB per socket opened)%n", names.get(process),
+                        from / 1024, to / 1024, (to - from) / (double) Math.max(1, sockets));
             }
-        } catch (IOException e) {
-            System.out.println("server RSS      unavailable: " + e.getMessage());
         }
     }
 

@@ -83,7 +83,8 @@ public final class ServiceProcess implements AutoCloseable {
         boolean isJar = jar.toString().endsWith(".jar");
         if (isJar) {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Xmx256m");
+            // Benchmarks holding tens of thousands of sockets raise it (-Dchatsuite.service.xmx=1g).
+            command.add("-Xmx" + System.getProperty("chatsuite.service.xmx", "256m"));
         } else {
             command.add(jar.toString()); // a native executable takes the same -D options
         }

@@ -33,6 +33,21 @@ public final class SuiteProcesses {
         return ServiceProcess.start(name, jar, config);
     }
 
+    /**
+     * The gateway from {@code jar} in front of user-service and the chat-service replicas, sharing
+     * the test Redis for throttling and revocation.
+     */
+    public static ServiceProcess gateway(String name, Path jar, String userServiceUrl, java.util.List<String> chatServiceUrls,
+            Map<String, String> extra) {
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.redis.hosts", EmbeddedStores.redisUrl());
+        config.put("quarkus.log.console.json.enabled", "false");
+        config.put("chatsuite.upstreams.user-service", userServiceUrl);
+        config.put("chatsuite.upstreams.chat-service", String.join(",", chatServiceUrls));
+        config.putAll(extra);
+        return ServiceProcess.start(name, jar, config);
+    }
+
     private static Map<String, String> common(EmbeddedStores.Database db) {
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.jdbc.url", db.jdbcUrl());

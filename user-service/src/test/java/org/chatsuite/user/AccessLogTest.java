@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-/** One access-log line per request with the fields of API.md §6, and never a secret. */
+/** One access-log line per request with the fields of docs/API.md#operations, and never a secret. */
 @QuarkusTest
 class AccessLogTest {
 

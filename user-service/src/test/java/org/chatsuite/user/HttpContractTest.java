@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-/** The HTTP conventions of API.md §1 and §7 that every endpoint shares. */
+/** The HTTP conventions every endpoint shares (docs/API.md: Conventions, Envelope and errors, Operations). */
 @QuarkusTest
 class HttpContractTest {
 

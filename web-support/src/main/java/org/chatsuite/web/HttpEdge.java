@@ -21,7 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * What happens to every HTTP request before and after the REST layer: the request id, one
- * access-log line, the token carriers of API.md §2 presented as one bearer token, and the
+ * access-log line, the token carriers (docs/API.md#token-carriers) presented as one bearer token, and the
  * envelope for failures that never reach a resource (unknown route, body over the size limit).
  */
 @ApplicationScoped
@@ -86,7 +86,7 @@ public class HttpEdge {
     }
 
     /**
-     * API.md §2: the Authorization header wins; then the {@code chat_access_token} cookie; then, on
+     * docs/API.md#token-carriers: the Authorization header wins; then the {@code chat_access_token} cookie; then, on
      * WebSocket handshakes only, the {@code access_token} query parameter. The chosen token is
      * presented as a bearer token, so one verification path serves all carriers. A cookie on a
      * WebSocket handshake from a foreign Origin is refused (cross-site WebSocket hijacking).

@@ -29,7 +29,7 @@ public class MessageService {
         this.maxLength = config.messages().maxLength();
     }
 
-    /** Why a message cannot be sent; {@code code} is the WebSocket error code of API.md §5. */
+    /** Why a message cannot be sent; {@code code} is the WebSocket error code (docs/PROTOCOL.md#limits-and-errors). */
     public static final class Rejected extends RuntimeException {
         private final String code;
         private final String field;

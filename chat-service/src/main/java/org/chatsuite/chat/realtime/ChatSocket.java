@@ -28,7 +28,7 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 
-/** {@code /ws/chat/{conversation_id}}: the real-time protocol of API.md §5. */
+/** {@code /ws/chat/{conversation_id}}: the real-time protocol of docs/PROTOCOL.md. */
 @WebSocket(path = "/ws/chat/{conversationId}", endpointId = ChatSocket.ID)
 public class ChatSocket {
 

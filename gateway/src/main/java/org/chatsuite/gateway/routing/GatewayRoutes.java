@@ -32,7 +32,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The gateway's routes (docs/API.md, "Gateway"). Each proxied request is paused, authenticated at
+ * The gateway's routes (docs/API.md#gateway). Each proxied request is paused, authenticated at
  * the edge (signature and claims against user-service's JWK set), admitted by one Redis round trip
  * (revocation and every throttle rule), and only then handed to its upstream: as an HTTP exchange
  * or as a relayed WebSocket.
@@ -41,7 +41,7 @@ import io.vertx.ext.web.RoutingContext;
 public class GatewayRoutes {
 
     private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
-    /** Routes that need no token; every other proxied route does. */
+    /** Routes that need no token (docs/API.md#edge-authentication); every other proxied route does. */
     private static final Set<String> PUBLIC = Set.of("/api/users/register", "/api/users/login",
             "/api/users/token/refresh", "/.well-known/jwks.json", "/api/chat/health");
 

@@ -12,7 +12,7 @@ import org.chatsuite.gateway.GatewayConfig;
 import io.vertx.core.http.HttpMethod;
 
 /**
- * The throttling rules (docs/API.md, "Gateway"): anonymous callers, and callers the edge refused,
+ * The throttling rules (docs/API.md#throttling): anonymous callers, and callers the edge refused,
  * per client IP; authenticated callers per user, with message history and WebSocket handshakes per
  * user on top. Requests that start a session (register, login, refresh) always count per client
  * IP too, token or not. Rules match the normalised path (dot segments, doubled slashes and encoded
