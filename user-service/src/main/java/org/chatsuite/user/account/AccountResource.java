@@ -39,10 +39,10 @@ public class AccountResource {
     static final int MAX_BATCH = 256;
 
     /**
-     * A user id: any segment but the names of the fixed routes beside it. RESTEasy Reactive picks
-     * the routes of the request's method before matching paths, so GET /api/users/login/ would
-     * otherwise read "login" as an id instead of answering 405. Other segments that are not numbers
-     * reach {@link #byId} for a clear 400.
+     * A user id: any segment but the names of the one-segment fixed routes under /api/users (a new
+     * one belongs in this list). RESTEasy Reactive picks the routes of the request's method before
+     * matching paths, so GET /api/users/login/ would otherwise read "login" as an id instead of
+     * answering 405. Other segments that are not numbers reach {@link #byId} for a clear 400.
      */
     private static final String ID_SEGMENT = "(?!(?:login|register|logout|profile|list|batch)/?$)[^/]+";
 
