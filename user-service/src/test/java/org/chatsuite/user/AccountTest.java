@@ -56,6 +56,38 @@ class AccountTest {
     }
 
     @Test
+    void profilePatchReportsWronglyTypedNames() {
+        Accounts.Session me = Accounts.newSession("typedprofile");
+        // Read as text, true would be the valid first name "true".
+        given().header("Authorization", me.bearer()).contentType(ContentType.JSON).body("{\"first_name\": true}")
+                .when().patch("/api/users/profile/")
+                .then().statusCode(400)
+                .body("code", equalTo("validation_error"))
+                .body("errors.first_name", equalTo(List.of("Must be a string.")));
+        given().header("Authorization", me.bearer()).contentType(ContentType.JSON)
+                .body("{\"first_name\": {}, \"last_name\": \"X\"}")
+                .when().patch("/api/users/profile/")
+                .then().statusCode(400)
+                .body("errors.first_name", equalTo(List.of("Must be a string.")))
+                .body("errors.last_name", equalTo(List.of("Must be between 2 and 50 characters.")));
+        given().header("Authorization", me.bearer()).contentType(ContentType.JSON).body("{\"last_name\": 42}")
+                .when().patch("/api/users/profile/")
+                .then().statusCode(400).body("errors.last_name", equalTo(List.of("Must be a string.")));
+        given().header("Authorization", me.bearer()).when().get("/api/users/profile/")
+                .then().body("data.full_name", equalTo("Ada Lovelace"));
+    }
+
+    @Test
+    void profilePatchWithoutFieldsChangesNothing() {
+        Accounts.Session me = Accounts.newSession("emptypatch");
+        for (String body : List.of("{}", "{\"first_name\": null}", "")) {
+            given().header("Authorization", me.bearer()).contentType(ContentType.JSON).body(body)
+                    .when().patch("/api/users/profile/")
+                    .then().statusCode(200).body("data.full_name", equalTo("Ada Lovelace"));
+        }
+    }
+
+    @Test
     void listExcludesTheCallerNewestFirstWithPaging() {
         String tag = "Zq" + UUID.randomUUID().toString().replaceAll("[^a-z]", "").substring(0, 6);
         List<Accounts.Session> created = new ArrayList<>();

@@ -1,10 +1,16 @@
 package org.chatsuite.user;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,13 +32,18 @@ class HttpContractTest {
     }
 
     @Test
-    void wrongShapeJsonIs400() {
-        given().contentType(ContentType.JSON).body("[1,2,3]")
-                .when().post("/api/users/login/")
-                .then().statusCode(400).body("code", equalTo("malformed_json"));
-        given().contentType(ContentType.JSON).body("{\"email\": {\"a\": 1}, \"password\": \"x\"}")
-                .when().post("/api/users/login/")
-                .then().statusCode(400).body("status", equalTo("error"));
+    void bodiesThatAreNotJsonObjectsAreMalformed() {
+        String bearer = Accounts.newSession("shape").bearer();
+        for (String body : List.of("[1,2,3]", "[]", "[{\"email\":\"a@b.co\"}]", "\"x\"", "42", "true", "null")) {
+            for (String path : List.of("/api/users/register/", "/api/users/login/", "/api/users/token/refresh/")) {
+                given().contentType(ContentType.JSON).body(body)
+                        .when().post(path)
+                        .then().statusCode(400).body("code", equalTo("malformed_json")).body("errors", nullValue());
+            }
+            given().header("Authorization", bearer).contentType(ContentType.JSON).body(body)
+                    .when().patch("/api/users/profile/")
+                    .then().statusCode(400).body("code", equalTo("malformed_json")).body("errors", nullValue());
+        }
     }
 
     @Test
@@ -61,10 +72,65 @@ class HttpContractTest {
                 .then().statusCode(404).body("status", equalTo("error")).body("code", equalTo("not_found"));
     }
 
+    /** The paths that are not {@code /{id}/}, with the methods each serves (a GET serves HEAD too). */
+    private static final Map<String, Set<String>> FIXED_ROUTES = Map.of(
+            "/api/users/register", Set.of("POST"),
+            "/api/users/login", Set.of("POST"),
+            "/api/users/logout", Set.of("POST"),
+            "/api/users/token/refresh", Set.of("POST"),
+            "/api/users/profile", Set.of("GET", "HEAD", "PATCH"),
+            "/api/users/list", Set.of("GET", "HEAD"),
+            "/api/users/batch", Set.of("GET", "HEAD"));
+
     @Test
-    void wrongMethodIs405() {
-        given().when().delete("/api/users/login/")
-                .then().statusCode(405).body("code", equalTo("method_not_allowed"));
+    void fixedPathsAnswerEveryOtherMethodWith405AndAllow() {
+        String bearer = Accounts.newSession("allow").bearer();
+        FIXED_ROUTES.forEach((path, served) -> {
+            for (String url : List.of(path, path + "/")) {
+                for (String method : List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")) {
+                    if (served.contains(method)) {
+                        continue;
+                    }
+                    // With a token too: GET /api/users/login/ used to reach the user-by-id route.
+                    for (boolean withToken : List.of(false, true)) {
+                        var request = withToken ? given().header("Authorization", bearer) : given();
+                        var response = request.when().request(method, url)
+                                .then().statusCode(405).extract();
+                        assertThat(allowed(response.header("Allow"))).as(method + " " + url).isEqualTo(served);
+                        if (!method.equals("HEAD")) {
+                            assertThat(response.<String>path("status")).isEqualTo("error");
+                            assertThat(response.<String>path("code")).as(method + " " + url).isEqualTo("method_not_allowed");
+                            assertThat(response.<String>path("request_id")).isNotNull();
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
+    void userByIdAnswersOtherMethodsWith405AndAllow() {
+        for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
+            String allow = given().when().request(method, "/api/users/5/")
+                    .then().statusCode(405).body("code", equalTo("method_not_allowed")).extract().header("Allow");
+            assertThat(allowed(allow)).isEqualTo(Set.of("GET", "HEAD"));
+        }
+    }
+
+    @Test
+    void pathsThatAreNotFixedRoutesAreStillBadUserIds() {
+        String bearer = Accounts.newSession("badid").bearer();
+        for (String notAnId : List.of("abc", "token", "LOGIN", "logins", "profile-x", "0")) {
+            given().header("Authorization", bearer).when().get("/api/users/" + notAnId + "/")
+                    .then().statusCode(400)
+                    .body("code", equalTo("bad_parameter"))
+                    .body("message", containsString("'" + notAnId + "'"));
+        }
+    }
+
+    private static Set<String> allowed(String allowHeader) {
+        assertThat(allowHeader).as("Allow header").isNotNull();
+        return Set.of(allowHeader.split("\\s*,\\s*"));
     }
 
     @Test

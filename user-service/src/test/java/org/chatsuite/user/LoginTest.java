@@ -4,8 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -69,6 +73,27 @@ class LoginTest {
                 .then().statusCode(400)
                 .body("errors.email", hasItem("This field is required."))
                 .body("errors.password", hasItem("This field is required."));
+    }
+
+    @Test
+    void wronglyTypedFieldsAreValidationErrors() {
+        String email = Accounts.uniqueEmail("typed");
+        Map<String, Object> registration = new HashMap<>(Accounts.registration(email));
+        registration.put("password", "1234567.5");
+        registration.put("password_confirm", "1234567.5");
+        Accounts.register(registration).statusCode(201);
+        given().contentType(ContentType.JSON).body("{\"email\": 42, \"password\": [\"x\"]}")
+                .when().post("/api/users/login/")
+                .then().statusCode(400)
+                .body("code", equalTo("validation_error"))
+                .body("errors.email", equalTo(List.of("Must be a string.")))
+                .body("errors.password", equalTo(List.of("Must be a string.")));
+        // A number is not read as the text of its digits, even when that text is the right password.
+        given().contentType(ContentType.JSON).body(Map.of("email", email, "password", 1234567.5))
+                .when().post("/api/users/login/")
+                .then().statusCode(400)
+                .body("errors.password", equalTo(List.of("Must be a string.")))
+                .body("errors", not(hasKey("email")));
     }
 
     @Test

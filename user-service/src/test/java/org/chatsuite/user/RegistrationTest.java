@@ -80,6 +80,42 @@ class RegistrationTest {
     }
 
     @Test
+    void wronglyTypedFieldsAreReportedFieldByField() {
+        given().contentType(ContentType.JSON)
+                .body("{\"email\": 123, \"password\": [], \"first_name\": {}, \"last_name\": true, \"password_confirm\": null}")
+                .when().post("/api/users/register/")
+                .then().statusCode(400)
+                .body("code", equalTo("validation_error"))
+                .body("errors.email", equalTo(List.of("Must be a string.")))
+                .body("errors.password", equalTo(List.of("Must be a string.")))
+                .body("errors.first_name", equalTo(List.of("Must be a string.")))
+                .body("errors.last_name", equalTo(List.of("Must be a string.")))
+                .body("errors.password_confirm", equalTo(List.of("This field is required.")));
+    }
+
+    @Test
+    void wrongTypesAreReportedWithTheOtherRuleFailures() {
+        Map<String, Object> body = with(with(Accounts.registration("x@example.com"), "email", 42), "first_name", "A");
+        Accounts.register(body).statusCode(400)
+                .body("errors.email", equalTo(List.of("Must be a string.")))
+                .body("errors.first_name", equalTo(List.of("Must be between 2 and 50 characters.")))
+                .body("errors", not(hasKey("last_name")));
+    }
+
+    @Test
+    void numbersAndBooleansAreNotTakenAsStrings() {
+        // Read as text, each of these would pass every rule: a user named "true false" with password "1234567.5".
+        Map<String, Object> body = with(with(with(with(Accounts.registration(Accounts.uniqueEmail("types")),
+                "first_name", true), "last_name", false), "password", 1234567.5), "password_confirm", 1234567.5);
+        Accounts.register(body).statusCode(400)
+                .body("errors.first_name", equalTo(List.of("Must be a string.")))
+                .body("errors.last_name", equalTo(List.of("Must be a string.")))
+                .body("errors.password", equalTo(List.of("Must be a string.")))
+                .body("errors.password_confirm", equalTo(List.of("Must be a string.")))
+                .body("errors", not(hasKey("email")));
+    }
+
+    @Test
     void emptyBodyIsAValidationError() {
         given().contentType(ContentType.JSON).when().post("/api/users/register/")
                 .then().statusCode(400).body("code", equalTo("validation_error")).body("errors", hasKey("email"));

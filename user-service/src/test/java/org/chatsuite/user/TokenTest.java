@@ -11,6 +11,7 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import org.chatsuite.testsupport.TestKeys;
@@ -128,6 +129,12 @@ class TokenTest {
     void refreshValidation() {
         given().contentType(ContentType.JSON).body("{}").when().post("/api/users/token/refresh/")
                 .then().statusCode(400).body("errors.refresh_token", hasItem("This field is required."));
+        for (String token : List.of("42", "[\"x\"]", "{}", "true")) {
+            given().contentType(ContentType.JSON).body("{\"refresh_token\": " + token + "}").when().post("/api/users/token/refresh/")
+                    .then().statusCode(400)
+                    .body("code", equalTo("validation_error"))
+                    .body("errors.refresh_token", equalTo(List.of("Must be a string.")));
+        }
         assertThat(refresh("made-up-token", 401).get("code")).isEqualTo("token_invalid");
     }
 

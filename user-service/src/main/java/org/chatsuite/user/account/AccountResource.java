@@ -19,12 +19,14 @@ import org.chatsuite.web.ApiException;
 import org.chatsuite.web.QueryParams;
 import org.chatsuite.web.ApiResponse;
 import org.chatsuite.web.ApiResponse.PageMeta;
+import org.chatsuite.web.JsonFields;
 import org.chatsuite.web.Validation;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 
 /** The caller's profile, and other users for finding chat partners. */
@@ -35,6 +37,14 @@ public class AccountResource {
 
     static final int MAX_PAGE = 100;
     static final int MAX_BATCH = 256;
+
+    /**
+     * A user id: any segment but the names of the one-segment fixed routes under /api/users (a new
+     * one belongs in this list). RESTEasy Reactive picks the routes of the request's method before
+     * matching paths, so GET /api/users/login/ would otherwise read "login" as an id instead of
+     * answering 405. Other segments that are not numbers reach {@link #byId} for a clear 400.
+     */
+    private static final String ID_SEGMENT = "(?!(?:login|register|logout|profile|list|batch)/?$)[^/]+";
 
     private final JsonWebToken jwt;
 
@@ -52,14 +62,12 @@ public class AccountResource {
     @Path("/profile/")
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional
-    public ApiResponse<UserView> updateProfile(ProfileUpdate update) {
-        if (update == null) {
-            throw ApiException.badParameter("Request body must be a JSON object");
-        }
+    public ApiResponse<UserView> updateProfile(JsonNode body) {
         User user = currentUser();
         Validation validation = new Validation();
-        String firstName = update.firstName() == null ? null : NameRules.check(validation, "first_name", update.firstName());
-        String lastName = update.lastName() == null ? null : NameRules.check(validation, "last_name", update.lastName());
+        JsonFields fields = JsonFields.of(body, validation);
+        String firstName = changedName(validation, "first_name", fields.string("first_name"));
+        String lastName = changedName(validation, "last_name", fields.string("last_name"));
         validation.throwIfInvalid();
         if (firstName != null) {
             user.firstName = firstName;
@@ -111,13 +119,18 @@ public class AccountResource {
     }
 
     @GET
-    @Path("/{id}/")
+    @Path("/{id: " + ID_SEGMENT + "}/")
     public ApiResponse<UserView> byId(@PathParam("id") String idParam) {
         User user = User.findById(QueryParams.positiveId("id", idParam));
         if (user == null) {
             throw ApiException.notFound("User not found");
         }
         return ApiResponse.ok(UserView.of(user));
+    }
+
+    /** A name to change only when one was given: a partial update leaves absent fields alone. */
+    private static String changedName(Validation validation, String field, String raw) {
+        return raw == null ? null : NameRules.check(validation, field, raw);
     }
 
     private long callerId() {
@@ -134,10 +147,6 @@ public class AccountResource {
 
     private static String likeEscape(String s) {
         return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
-
-    @RegisterForReflection
-    public record ProfileUpdate(String firstName, String lastName) {
     }
 
 }

@@ -16,10 +16,12 @@ import org.chatsuite.user.account.User;
 import org.chatsuite.user.account.UserView;
 import org.chatsuite.web.ApiException;
 import org.chatsuite.web.ApiResponse;
+import org.chatsuite.web.JsonFields;
 import org.chatsuite.web.Validation;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -52,17 +54,18 @@ public class AuthResource {
     @POST
     @Path("/register/")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response register(Registration body) {
-        Registration r = body == null ? Registration.EMPTY : body;
+    public Response register(JsonNode body) {
         Validation validation = new Validation();
-        String email = CredentialRules.email(validation, r.email());
-        String firstName = NameRules.check(validation, "first_name", r.firstName());
-        String lastName = NameRules.check(validation, "last_name", r.lastName());
-        CredentialRules.password(validation, r.password(), r.passwordConfirm(), email);
+        JsonFields fields = JsonFields.of(body, validation);
+        String email = CredentialRules.email(validation, fields.string("email"));
+        String firstName = NameRules.check(validation, "first_name", fields.string("first_name"));
+        String lastName = NameRules.check(validation, "last_name", fields.string("last_name"));
+        String password = fields.string("password");
+        CredentialRules.password(validation, password, fields.string("password_confirm"), email);
         validation.throwIfInvalid();
 
         // Hash outside the transaction: it is the slow part and needs no connection.
-        String hash = passwords.hash(r.password());
+        String hash = passwords.hash(password);
         try {
             UserSession created = QuarkusTransaction.requiringNew().call(() -> {
                 if (User.findByEmail(email) != null) {
@@ -93,26 +96,28 @@ public class AuthResource {
     @POST
     @Path("/login/")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response login(Credentials body) {
-        Credentials c = body == null ? new Credentials(null, null) : body;
+    public Response login(JsonNode body) {
         Validation validation = new Validation();
-        if (c.email() == null || c.email().isBlank()) {
+        JsonFields fields = JsonFields.of(body, validation);
+        String email = fields.string("email");
+        String password = fields.string("password");
+        if (email == null || email.isBlank()) {
             validation.reject("email", "This field is required.");
         }
-        if (c.password() == null || c.password().isEmpty()) {
+        if (password == null || password.isEmpty()) {
             validation.reject("password", "This field is required.");
         }
         validation.throwIfInvalid();
 
-        loginThrottle.checkAllowed(c.email());
-        User candidate = User.findByEmail(c.email().strip());
-        boolean matches = candidate == null ? passwords.matchesNothing(c.password())
-                : passwords.matches(c.password(), candidate.passwordHash);
+        loginThrottle.checkAllowed(email);
+        User candidate = User.findByEmail(email.strip());
+        boolean matches = candidate == null ? passwords.matchesNothing(password)
+                : passwords.matches(password, candidate.passwordHash);
         if (!matches) {
-            loginThrottle.recordFailure(c.email());
+            loginThrottle.recordFailure(email);
             throw ApiException.unauthorized("invalid_credentials", INVALID_CREDENTIALS);
         }
-        loginThrottle.reset(c.email());
+        loginThrottle.reset(email);
         UserSession session = QuarkusTransaction.requiringNew().call(() -> {
             User user = User.findById(candidate.id);
             user.lastSeen = Instant.now();
@@ -126,13 +131,16 @@ public class AuthResource {
     @POST
     @Path("/token/refresh/")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response refresh(RefreshRequest body) {
-        if (body == null || body.refreshToken() == null || body.refreshToken().isBlank()) {
-            throw ApiException.fieldError("refresh_token", "This field is required.");
+    public Response refresh(JsonNode body) {
+        Validation validation = new Validation();
+        String refreshToken = JsonFields.of(body, validation).string("refresh_token");
+        if (refreshToken == null || refreshToken.isBlank()) {
+            validation.reject("refresh_token", "This field is required.");
         }
+        validation.throwIfInvalid();
         Sessions.Refreshed refreshed;
         try {
-            refreshed = sessions.refresh(body.refreshToken());
+            refreshed = sessions.refresh(refreshToken);
         } catch (Sessions.ReuseDetected e) {
             revocations.revokeSession(e.familyId(), sessions.accessTokenTtl());
             throw e;
@@ -168,19 +176,6 @@ public class AuthResource {
             }
         }
         return false;
-    }
-
-    @RegisterForReflection
-    public record Registration(String email, String firstName, String lastName, String password, String passwordConfirm) {
-        static final Registration EMPTY = new Registration(null, null, null, null, null);
-    }
-
-    @RegisterForReflection
-    public record Credentials(String email, String password) {
-    }
-
-    @RegisterForReflection
-    public record RefreshRequest(String refreshToken) {
     }
 
     /** A user with the tokens of their session: the {@code data} of login and refresh. */
