@@ -21,9 +21,11 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.quarkus.security.AuthenticationFailedException;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -42,6 +44,7 @@ public class GatewayRoutes {
 
     private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
     /** Routes that need no token (docs/API.md#edge-authentication); every other proxied route does. */
+    private static final String BEARER = "Bearer ";
     private static final Set<String> PUBLIC = Set.of("/api/users/register", "/api/users/login",
             "/api/users/token/refresh", "/.well-known/jwks.json", "/api/chat/health");
 
@@ -50,9 +53,11 @@ public class GatewayRoutes {
     private final Throttling throttling;
     private final Admission admission;
     private final MeterRegistry metrics;
+    private final JWTParser tokens;
 
     GatewayRoutes(Vertx vertx, GatewayConfig config, Throttling throttling, Admission admission, SocketRelay relays,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, JWTParser tokens) {
+        this.tokens = tokens;
         this.users = new Upstream("user-service", List.of(config.upstreams().userService()), vertx, config.upstreams(),
                 metrics, relays);
         this.chat = new Upstream("chat-service", config.upstreams().chatService(), vertx, config.upstreams(), metrics,
@@ -108,18 +113,32 @@ public class GatewayRoutes {
     /**
      * The verified token when the request carries one (its signature and claims checked against
      * user-service's JWK set), null when it carries none; a failure when the token is not valid.
+     * Verified here rather than by Quarkus' deferred identity, whose failure would answer the
+     * request before the edge has counted it against the caller's IP.
      */
-    private static Uni<JsonWebToken> authenticate(RoutingContext ctx) {
-        if (ctx.request().getHeader("Authorization") == null) {
+    private Uni<JsonWebToken> authenticate(RoutingContext ctx) {
+        String authorization = ctx.request().getHeader("Authorization");
+        if (authorization == null) {
             return Uni.createFrom().nullItem();
         }
-        Uni<SecurityIdentity> identity = ctx.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
-        return identity.map(id -> {
-            if (id.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null && jwt.getTokenID() != null) {
-                return jwt;
+        if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Uni.createFrom().failure(new AuthenticationFailedException("not a bearer token"));
+        }
+        String token = authorization.substring(BEARER.length()).strip();
+        // Verifying may fetch user-service's key set (blocking I/O): never on the event loop.
+        return Uni.createFrom().item(() -> verify(token)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private JsonWebToken verify(String token) {
+        try {
+            JsonWebToken jwt = tokens.parse(token);
+            if (jwt.getSubject() == null || jwt.getTokenID() == null) {
+                throw new AuthenticationFailedException("token without subject or id");
             }
-            throw new io.quarkus.security.AuthenticationFailedException("no usable token");
-        });
+            return jwt;
+        } catch (ParseException e) {
+            throw new AuthenticationFailedException(e.getMessage());
+        }
     }
 
     /**
@@ -153,7 +172,7 @@ public class GatewayRoutes {
                 edge.upgrade());
         admission.admit(revocationKeys, rules).subscribe().with(verdict -> edge.then(() -> {
             if (verdict.revoked()) {
-                admitAnonymously(edge, new io.quarkus.security.AuthenticationFailedException("token revoked"));
+                admitAnonymously(edge, new AuthenticationFailedException("token revoked"));
                 return;
             }
             if (passesThrottle(edge, verdict.decision())) {
