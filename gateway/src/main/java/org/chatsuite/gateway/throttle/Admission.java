@@ -37,6 +37,7 @@ public class Admission {
 
     private static final Logger LOG = Logger.getLogger(Admission.class);
     private static final long WARN_EVERY_MS = 30_000;
+    private static final int ATTEMPTS = 3;
 
     /** What the script found: a revoked token, or the throttle decision (null when no rule applies). */
     public record Verdict(boolean revoked, Decision decision) {
@@ -78,10 +79,17 @@ public class Admission {
             args.add(String.valueOf(rule.perMinute()));
         }
         long start = System.nanoTime();
+        // A call left unanswered is sent again, on whatever pooled connection comes next: seen under
+        // handshake bursts, a rare call waited seconds while the others were answered at once. A retry
+        // may count one request twice against a budget, which errs on the safe side.
+        java.time.Duration attempt = redisTimeout.dividedBy(ATTEMPTS);
         return script.run(redis, keys, args)
+                .ifNoItem().after(attempt).failWith(() -> new TimeoutException(
+                        "no answer within " + attempt.toMillis() + " ms"))
+                .onFailure(TimeoutException.class).retry().atMost(ATTEMPTS - 1)
                 .invoke(() -> roundTrips.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS))
-                .ifNoItem().after(redisTimeout).failWith(() -> new TimeoutException(
-                        "no answer within " + redisTimeout.toMillis() + " ms: Redis is hanging or far behind"))
+                .onFailure(TimeoutException.class).transform(e -> new TimeoutException(
+                        "no answer within " + redisTimeout.toMillis() + " ms (" + ATTEMPTS + " attempts): Redis is hanging or far behind"))
                 .map(r -> verdict(r, rules))
                 .onFailure().recoverWithUni(e -> {
                     warn(e);
