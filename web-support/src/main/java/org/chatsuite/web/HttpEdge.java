@@ -84,7 +84,7 @@ public class HttpEdge {
     /**
      * The body limit on the bytes actually read, whatever the framing: a chunked body declares no length
      * up front, so what the REST layer's entity reader takes is counted. Past the limit the reader stops
-     * with 413 (in the envelope, by ErrorMappers) and the connection closes, so the rest is never read.
+     * with 413 (in the envelope, by ErrorMappers) and {@code Connection: close}, so the rest is never read.
      */
     @Provider
     public static class BodyLimit implements ReaderInterceptor {
