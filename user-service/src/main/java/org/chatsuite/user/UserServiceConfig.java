@@ -50,7 +50,7 @@ public interface UserServiceConfig {
         int bcryptCost();
     }
 
-    /** Failed-login throttling (docs/API.md#post-apiuserslogin). */
+    /** Failed-login throttling (docs/API.md#failed-logins). */
     interface Login {
         /** Failed logins allowed per email from one client IP within {@link #failureWindow()} before 429. */
         @WithDefault("10")

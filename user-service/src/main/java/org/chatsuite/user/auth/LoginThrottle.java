@@ -14,7 +14,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * Slows password guessing without letting anyone lock an account out (docs/API.md#post-apiuserslogin),
+ * Slows password guessing without letting anyone lock an account out (docs/API.md#failed-logins),
  * across all replicas through Redis:
  * <ul>
  * <li>per email and client IP, a hard limit of failures in a window: one guesser is stopped, the owner
