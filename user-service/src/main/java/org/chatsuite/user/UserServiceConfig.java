@@ -50,13 +50,33 @@ public interface UserServiceConfig {
         int bcryptCost();
     }
 
+    /** Failed-login throttling (docs/API.md#failed-logins). */
     interface Login {
-        /** Failed logins allowed per email within {@link #failureWindow()} before 429. */
+        /** Failed logins allowed per email from one client IP within {@link #failureWindow()} before 429. */
         @WithDefault("10")
         int maxFailures();
 
         @WithDefault("15M")
         Duration failureWindow();
+
+        /** Failures of one email, from every IP, after which attempts from IPs it has not logged in from must wait. */
+        @WithDefault("20")
+        int emailDelayThreshold();
+
+        /** The wait after the threshold's failure; each further failure doubles it. */
+        @WithDefault("1S")
+        Duration emailFirstDelay();
+
+        @WithDefault("15M")
+        Duration emailMaxDelay();
+
+        /** How long an email's failure count is kept after its latest failure. */
+        @WithDefault("24H")
+        Duration emailFailureMemory();
+
+        /** How long an IP stays exempt from an email's delays after a successful login of that email from it. */
+        @WithDefault("30D")
+        Duration knownIpTtl();
     }
 
     interface Cookie {

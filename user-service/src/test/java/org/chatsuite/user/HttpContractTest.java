@@ -8,14 +8,22 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 
 /** The HTTP conventions every endpoint shares (docs/API.md: Conventions, Envelope and errors, Operations). */
 @QuarkusTest
@@ -62,6 +70,40 @@ class HttpContractTest {
                 .then().statusCode(413)
                 .body("status", equalTo("error"))
                 .body("code", equalTo("payload_too_large"));
+    }
+
+    private static final HttpClient HTTP_1_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @TestHTTPResource("/api/users/login/")
+    URI login;
+
+    /** A body of unknown length: sent chunked, with no Content-Length for the edge to check. */
+    private static HttpResponse<String> postChunked(URI uri, String json) throws Exception {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+        return HTTP_1_1.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void chunkedBodyOver64KiBIs413() throws Exception {
+        HttpResponse<String> response = postChunked(login,
+                "{\"email\":\"" + "a".repeat(160 * 1024) + "\",\"password\":\"x\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+        JsonPath body = JsonPath.from(response.body());
+        assertThat(body.getString("status")).isEqualTo("error");
+        assertThat(body.getString("code")).isEqualTo("payload_too_large");
+        assertThat(body.getString("request_id")).isNotBlank();
+    }
+
+    @Test
+    void chunkedBodyUnder64KiBIsRead() throws Exception {
+        HttpResponse<String> response = postChunked(login, "{\"email\":\"" + "a".repeat(60 * 1024) + "\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonPath body = JsonPath.from(response.body());
+        assertThat(body.getString("code")).isEqualTo("validation_error");
+        assertThat(body.getList("errors.password")).containsExactly("This field is required.");
+        assertThat(body.getMap("errors")).doesNotContainKey("email");
     }
 
     @Test

@@ -96,8 +96,9 @@ class LoginTest {
                 .body("errors", not(hasKey("email")));
     }
 
+    /** The rules in full, with other client IPs, in auth.LoginThrottleTest. */
     @Test
-    void repeatedFailuresForOneEmailAreThrottled() {
+    void repeatedFailuresForOneEmailFromOneClientAreThrottled() {
         String email = Accounts.uniqueEmail("throttle");
         Accounts.register(Accounts.registration(email)).statusCode(201);
         for (int i = 0; i < 10; i++) {

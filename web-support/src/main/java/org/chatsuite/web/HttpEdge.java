@@ -1,11 +1,18 @@
 package org.chatsuite.web;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.ext.ReaderInterceptor;
+import jakarta.ws.rs.ext.ReaderInterceptorContext;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -13,6 +20,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.Json;
@@ -70,7 +78,79 @@ public class HttpEdge {
             writeError(ctx, 413);
             return;
         }
-        ctx.next();
+        ctx.next(); // a body without a declared length (chunked) is measured as it is read: see BodyLimit
+    }
+
+    /**
+     * The body limit on the bytes actually read, whatever the framing: a chunked body declares no length
+     * up front, so what the REST layer's entity reader takes is counted. Past the limit the reader stops
+     * with 413 (in the envelope, by ErrorMappers) and {@code Connection: close}, so the rest is never read.
+     */
+    @Provider
+    public static class BodyLimit implements ReaderInterceptor {
+
+        private final CurrentVertxRequest current;
+
+        BodyLimit(CurrentVertxRequest current) {
+            this.current = current;
+        }
+
+        @Override
+        public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
+            context.setInputStream(new LimitedBody(context.getInputStream(), current.getCurrent()));
+            return context.proceed();
+        }
+    }
+
+    private static final class LimitedBody extends FilterInputStream {
+
+        private final RoutingContext ctx;
+        private long read;
+
+        LimitedBody(InputStream body, RoutingContext ctx) {
+            super(body);
+            this.ctx = ctx;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                counted(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                counted(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            counted(skipped);
+            return skipped;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false; // a reset would count bytes twice
+        }
+
+        private void counted(long n) {
+            read += n;
+            if (read > MAX_BODY_BYTES) {
+                if (ctx != null) {
+                    ctx.response().putHeader("Connection", "close");
+                }
+                throw new WebApplicationException(413);
+            }
+        }
     }
 
     /**

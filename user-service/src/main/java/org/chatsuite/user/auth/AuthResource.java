@@ -8,6 +8,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
+import io.vertx.core.http.HttpServerRequest;
 
 /** Registration, login, token refresh and logout. */
 @Path("/api/users")
@@ -96,7 +98,7 @@ public class AuthResource {
     @POST
     @Path("/login/")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response login(JsonNode body) {
+    public Response login(JsonNode body, @Context HttpServerRequest request) {
         Validation validation = new Validation();
         JsonFields fields = JsonFields.of(body, validation);
         String email = fields.string("email");
@@ -109,15 +111,16 @@ public class AuthResource {
         }
         validation.throwIfInvalid();
 
-        loginThrottle.checkAllowed(email);
+        // The client as the gateway saw it: X-Forwarded-For is believed from trusted proxies only.
+        String clientIp = request.remoteAddress() == null ? "unknown" : request.remoteAddress().host();
+        loginThrottle.admit(email, clientIp);
         User candidate = User.findByEmail(email.strip());
         boolean matches = candidate == null ? passwords.matchesNothing(password)
                 : passwords.matches(password, candidate.passwordHash);
         if (!matches) {
-            loginThrottle.recordFailure(email);
             throw ApiException.unauthorized("invalid_credentials", INVALID_CREDENTIALS);
         }
-        loginThrottle.reset(email);
+        loginThrottle.succeeded(email, clientIp);
         UserSession session = QuarkusTransaction.requiringNew().call(() -> {
             User user = User.findById(candidate.id);
             user.lastSeen = Instant.now();
@@ -142,7 +145,7 @@ public class AuthResource {
         try {
             refreshed = sessions.refresh(refreshToken);
         } catch (Sessions.ReuseDetected e) {
-            revocations.revokeSession(e.familyId(), sessions.accessTokenTtl());
+            revocations.revokeSession(e.sessionId(), sessions.accessTokenTtl());
             throw e;
         }
         UserSession session = new UserSession(UserView.of(refreshed.user()), refreshed.tokens());
@@ -158,9 +161,9 @@ public class AuthResource {
         revocations.revokeToken(jwt.getTokenID(), Instant.ofEpochSecond(jwt.getExpirationTime()));
         String sid = jwt.getClaim("sid");
         if (sid != null) {
-            UUID family = UUID.fromString(sid);
-            sessions.end(family);
-            revocations.revokeSession(family, sessions.accessTokenTtl());
+            UUID session = UUID.fromString(sid);
+            sessions.end(session);
+            revocations.revokeSession(session, sessions.accessTokenTtl());
         }
         return Response.ok(ApiResponse.ok("Logged out successfully", null)).cookie(cookie.cleared()).build();
     }

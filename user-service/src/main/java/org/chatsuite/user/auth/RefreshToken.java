@@ -12,9 +12,8 @@ import jakarta.persistence.Table;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**
- * One refresh token, stored only as its SHA-256 hash. Tokens of one login form a family (the
- * {@code sid} claim of the access tokens); each refresh rotates the presented token, and
- * presenting a rotated one again revokes the whole family.
+ * One refresh token, stored only as its SHA-256 hash. The tokens of one {@link LoginSession} form a
+ * family; each refresh rotates the presented token, and presenting a rotated one again ends the session.
  */
 @Entity
 @Table(name = "refresh_tokens")
@@ -35,6 +34,4 @@ public class RefreshToken extends PanacheEntityBase {
     public Instant expiresAt;
 
     public Instant rotatedAt;
-
-    public Instant revokedAt;
 }

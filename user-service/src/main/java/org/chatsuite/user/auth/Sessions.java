@@ -20,8 +20,8 @@ import io.smallrye.jwt.build.Jwt;
 
 /**
  * Login sessions: an access token (JWT, short-lived) plus a refresh token (opaque, rotated on
- * every use) per session. The session id is the refresh family and travels in the access
- * token's {@code sid} claim, so logout can end both.
+ * every use) per session. The session id ({@link LoginSession}) is the refresh family and travels in
+ * the access token's {@code sid} claim, so logout can end both.
  */
 @Singleton
 public class Sessions {
@@ -36,57 +36,74 @@ public class Sessions {
 
     /** Starts a new session for {@code user}; call inside a transaction. */
     public Tokens start(User user) {
-        RefreshToken.delete("userId = ?1 and expiresAt < ?2", user.id, Instant.now());
-        return issue(user, UUID.randomUUID());
+        Instant now = Instant.now();
+        RefreshToken.delete("userId = ?1 and expiresAt < ?2", user.id, now);
+        LoginSession.delete("from LoginSession s where s.userId = ?1"
+                + " and not exists (select 1 from RefreshToken t where t.familyId = s.id)", user.id);
+        LoginSession session = new LoginSession();
+        session.id = UUID.randomUUID();
+        session.userId = user.id;
+        session.startedAt = now;
+        // Flushed before its first token's row, which references it and is inserted at once.
+        session.persistAndFlush();
+        return issue(user, session.id);
     }
 
     /**
      * Exchanges a refresh token for new tokens. A token that was already rotated means it leaked
-     * (or a client raced itself): the whole family is revoked, and the caller must log in.
+     * (or a client raced itself): the whole session is ended, and the caller must log in.
      */
     @Transactional(dontRollbackOn = ApiException.class)
     public Refreshed refresh(String presented) {
-        RefreshToken token = RefreshToken.<RefreshToken>find("tokenHash", SecretTokens.sha256(presented))
+        String hash = SecretTokens.sha256(presented);
+        // The session row first, as logout does: a logout waits for this refresh to commit and then
+        // ends the session with the new token in it, or this refresh waits and finds the session ended.
+        LoginSession session = LoginSession.<LoginSession>find(
+                "id = (select t.familyId from RefreshToken t where t.tokenHash = ?1)", hash)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
-        if (token == null) {
+        if (session == null) {
             throw ApiException.unauthorized("token_invalid", "Refresh token is invalid");
+        }
+        if (session.endedAt != null) {
+            throw ApiException.unauthorized("token_revoked", "Refresh token was revoked; please log in again");
+        }
+        // Read only now, under the session's lock: a concurrent refresh of the same token has committed.
+        RefreshToken token = RefreshToken.find("tokenHash", hash).firstResult();
+        if (token == null) {
+            throw ApiException.unauthorized("token_invalid", "Refresh token is invalid"); // expired, and deleted meanwhile
         }
         Instant now = Instant.now();
         if (token.rotatedAt != null) {
-            revokeFamily(token.familyId);
-            throw new ReuseDetected(token.familyId);
-        }
-        if (token.revokedAt != null) {
-            throw ApiException.unauthorized("token_revoked", "Refresh token was revoked; please log in again");
+            session.endedAt = now;
+            throw new ReuseDetected(session.id);
         }
         if (token.expiresAt.isBefore(now)) {
             throw ApiException.unauthorized("token_expired", "Refresh token has expired");
         }
         token.rotatedAt = now;
         User user = User.findById(token.userId);
-        return new Refreshed(user, issue(user, token.familyId));
+        return new Refreshed(user, issue(user, session.id));
     }
 
-    /** Ends a session: its refresh tokens stop working. Access tokens are revoked by the caller in Redis. */
+    /**
+     * Ends a session: none of its refresh tokens works any more, including one a concurrent refresh is
+     * issuing (this update waits for that refresh's lock). Access tokens are revoked by the caller in Redis.
+     */
     @Transactional
-    public void end(UUID familyId) {
-        revokeFamily(familyId);
+    public void end(UUID sessionId) {
+        LoginSession.update("endedAt = ?1 where id = ?2 and endedAt is null", Instant.now(), sessionId);
     }
 
     public Duration accessTokenTtl() {
         return config.accessTokenTtl();
     }
 
-    private static void revokeFamily(UUID familyId) {
-        RefreshToken.update("revokedAt = ?1 where familyId = ?2 and revokedAt is null", Instant.now(), familyId);
-    }
-
-    private Tokens issue(User user, UUID familyId) {
+    private Tokens issue(User user, UUID sessionId) {
         Instant now = Instant.now();
         String refresh = SecretTokens.random();
         RefreshToken stored = new RefreshToken();
         stored.tokenHash = SecretTokens.sha256(refresh);
-        stored.familyId = familyId;
+        stored.familyId = sessionId;
         stored.userId = user.id;
         stored.issuedAt = now;
         stored.expiresAt = now.plus(config.refreshTokenTtl());
@@ -100,7 +117,7 @@ public class Sessions {
                 .claim("name", user.fullName())
                 .groups(Set.of("user"))
                 .claim("jti", UUID.randomUUID().toString())
-                .claim("sid", familyId.toString())
+                .claim("sid", sessionId.toString())
                 .issuedAt(now)
                 .expiresAt(now.plus(config.accessTokenTtl()))
                 .jws().algorithm(SignatureAlgorithm.RS256).keyId(keys.keyId())
@@ -115,17 +132,17 @@ public class Sessions {
     public record Refreshed(User user, Tokens tokens) {
     }
 
-    /** A rotated refresh token was presented again; its family is revoked (committed, not rolled back). */
+    /** A rotated refresh token was presented again; its session is ended (committed, not rolled back). */
     public static final class ReuseDetected extends ApiException {
-        private final UUID familyId;
+        private final UUID sessionId;
 
-        ReuseDetected(UUID familyId) {
+        ReuseDetected(UUID sessionId) {
             super(401, "token_reused", "Refresh token was already used; please log in again");
-            this.familyId = familyId;
+            this.sessionId = sessionId;
         }
 
-        public UUID familyId() {
-            return familyId;
+        public UUID sessionId() {
+            return sessionId;
         }
     }
 }
