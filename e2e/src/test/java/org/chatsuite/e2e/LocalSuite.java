@@ -74,9 +74,11 @@ public final class LocalSuite implements BeforeAllCallback {
         builder.environment().put("CHATSUITE_THROTTLE_HISTORY_PER_MINUTE", "600");
         // Short presence leases, so that a test can watch the users of a killed replica go offline.
         builder.environment().put("CHATSUITE_WEBSOCKET_PRESENCE_LEASE", "3S");
-        // A setting the launcher has a default for: the export must win over it.
-        builder.environment().put("CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS", DEV_SERVER_ORIGIN + ",http://127.0.0.1:"
-                + gatewayPort + ",http://localhost:" + gatewayPort);
+        // Settings the launcher has defaults for (the gateway's own origins): the exports must win.
+        // The gateway's CORS filter refuses a foreign Origin too, unless a proxy keeps the page's Host.
+        String origins = DEV_SERVER_ORIGIN + ",http://127.0.0.1:" + gatewayPort + ",http://localhost:" + gatewayPort;
+        builder.environment().put("CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS", origins);
+        builder.environment().put("QUARKUS_HTTP_CORS_ORIGINS", origins);
         try {
             launcher = builder.start();
         } catch (IOException e) {

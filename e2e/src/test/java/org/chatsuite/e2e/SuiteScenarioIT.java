@@ -131,8 +131,8 @@ class SuiteScenarioIT {
 
     @Test
     void aSettingTheUserExportedWinsOverTheLaunchersDefault() {
-        // LocalSuite exports CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS with a dev server's origin, which the
-        // launcher's default (the gateway's own origins) would refuse with 403.
+        // LocalSuite exports CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS (and QUARKUS_HTTP_CORS_ORIGINS) with a dev
+        // server's origin, which the launcher's default (the gateway's own origins) refuses with 403.
         User ada = register("Ada");
         User bob = register("Bob");
         String conversation = ada.api().contentType(ContentType.JSON).body(Map.of("participant_ids", List.of(bob.id())))
