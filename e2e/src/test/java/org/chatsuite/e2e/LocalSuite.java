@@ -28,6 +28,8 @@ public final class LocalSuite implements BeforeAllCallback {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     /** Two, as in production: the gateway balances them and every message must reach sockets on both. */
     static final int CHAT_REPLICAS = 2;
+    /** A web client served elsewhere (a Vite dev server proxying /api and /ws to the gateway), allowed by an export. */
+    static final String DEV_SERVER_ORIGIN = "http://localhost:5173";
 
     private static Process launcher;
     private static int gatewayPort;
@@ -72,6 +74,11 @@ public final class LocalSuite implements BeforeAllCallback {
         builder.environment().put("CHATSUITE_THROTTLE_HISTORY_PER_MINUTE", "600");
         // Short presence leases, so that a test can watch the users of a killed replica go offline.
         builder.environment().put("CHATSUITE_WEBSOCKET_PRESENCE_LEASE", "3S");
+        // Settings the launcher has defaults for (the gateway's own origins): the exports must win.
+        // The gateway's CORS filter refuses a foreign Origin too, unless a proxy keeps the page's Host.
+        String origins = DEV_SERVER_ORIGIN + ",http://127.0.0.1:" + gatewayPort + ",http://localhost:" + gatewayPort;
+        builder.environment().put("CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS", origins);
+        builder.environment().put("QUARKUS_HTTP_CORS_ORIGINS", origins);
         try {
             launcher = builder.start();
         } catch (IOException e) {
@@ -140,6 +147,10 @@ public final class LocalSuite implements BeforeAllCallback {
     /** A chat-service replica's own WebSocket address (1 or 2), bypassing the gateway. */
     static String chatReplicaWsUrl(int replica) {
         return "ws://127.0.0.1:" + (chatPort + replica - 1);
+    }
+
+    static Path log(String service) {
+        return DATA_DIR.resolve("logs").resolve(service + ".log");
     }
 
     static Path pidFile(String service) {

@@ -6,8 +6,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -125,6 +127,75 @@ class SuiteScenarioIT {
         eve.api().when().get("/api/chat/conversations/" + conversation + "/messages/").then().statusCode(200)
                 .body("data.messages[0].content", equalTo("still here after a restart?"));
         login(dee.email()).api().when().get("/api/users/profile/").then().statusCode(200);
+    }
+
+    @Test
+    void aSettingTheUserExportedWinsOverTheLaunchersDefault() {
+        // LocalSuite exports CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS (and QUARKUS_HTTP_CORS_ORIGINS) with a dev
+        // server's origin, which the launcher's default (the gateway's own origins) refuses with 403.
+        User ada = register("Ada");
+        User bob = register("Bob");
+        String conversation = ada.api().contentType(ContentType.JSON).body(Map.of("participant_ids", List.of(bob.id())))
+                .when().post("/api/chat/conversations/").then().statusCode(201).extract().path("data.id");
+        String url = LocalSuite.gatewayWsUrl() + "/ws/chat/" + conversation;
+        try (WsClient fromDevServer = WsClient.connect(url, b -> b.header("Cookie", "chat_access_token=" + ada.token())
+                .header("Origin", LocalSuite.DEV_SERVER_ORIGIN))) {
+            fromDevServer.nextOfType("connection_established");
+        }
+        assertThat(WsClient.handshakeStatus(url, b -> b.header("Cookie", "chat_access_token=" + ada.token())
+                .header("Origin", "http://localhost:5174"))).isEqualTo(403);
+    }
+
+    /**
+     * Quarkus's tracker of in-flight requests never sees a WebSocket upgrade end, not even one whose
+     * socket was closed long ago: a service that waited for it sat out its whole shutdown timeout.
+     */
+    @Test
+    void stoppingTheSuiteClosesSocketsWith1001AndNoServiceSitsOutAShutdownTimeout() throws Exception {
+        User ada = register("Ada");
+        User bob = register("Bob");
+        String conversation = ada.api().contentType(ContentType.JSON).body(Map.of("participant_ids", List.of(bob.id())))
+                .when().post("/api/chat/conversations/").then().statusCode(201).extract().path("data.id");
+        String path = "/ws/chat/" + conversation;
+        try (WsClient closedEarly = WsClient.connect(LocalSuite.chatReplicaWsUrl(1) + path, ada.token())) {
+            closedEarly.nextOfType("connection_established");
+        }
+        List<String> services = List.of("gateway", "chat-service-1", "chat-service-2", "user-service");
+        Map<String, Long> logSizes = new HashMap<>();
+        for (String service : services) {
+            logSizes.put(service, Files.size(LocalSuite.log(service)));
+        }
+        List<WsClient> onReplicas = List.of(WsClient.connect(LocalSuite.chatReplicaWsUrl(1) + path, ada.token()),
+                WsClient.connect(LocalSuite.chatReplicaWsUrl(2) + path, bob.token()));
+        List<WsClient> throughGateway = List.of(WsClient.connect(LocalSuite.gatewayWsUrl() + path, ada.token()),
+                WsClient.connect(LocalSuite.gatewayWsUrl() + path, bob.token()));
+        try {
+            for (WsClient socket : onReplicas) {
+                socket.nextOfType("connection_established");
+            }
+            for (WsClient socket : throughGateway) {
+                socket.nextOfType("connection_established");
+            }
+
+            LocalSuite.stop();
+            for (WsClient socket : onReplicas) {
+                assertThat(socket.awaitCloseCode()).isEqualTo(1001);
+            }
+            for (WsClient socket : throughGateway) {
+                socket.awaitCloseCode();
+            }
+            for (String service : services) {
+                byte[] log = Files.readAllBytes(LocalSuite.log(service));
+                String sinceStop = new String(log, Math.toIntExact(logSizes.get(service)),
+                        log.length - Math.toIntExact(logSizes.get(service)), StandardCharsets.UTF_8);
+                assertThat(sinceStop).as("%s's log since the stop", service)
+                        .contains("stopped in").doesNotContain("Timed out waiting for graceful shutdown");
+            }
+        } finally {
+            onReplicas.forEach(WsClient::close);
+            throughGateway.forEach(WsClient::close);
+            LocalSuite.start();
+        }
     }
 
     @Test

@@ -7,14 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -23,14 +22,15 @@ import java.util.stream.Stream;
  * from Maven-provided binaries with their data in the data folder, the three services run as
  * separate processes from their packaged jars, and Ctrl-C stops everything in order.
  *
- * <p>Settings the launcher owns (ports, stores, upstream URLs, the signing key) are set per
- * service; everything else is inherited from the launcher's environment, so any documented
- * environment variable reaches the services.
+ * <p>Settings the launcher owns (ports, stores, upstream URLs, the signing key) follow its options;
+ * every other variable of the launcher's environment reaches the services and wins over the
+ * launcher's local defaults ({@link ServiceEnvironment}).
  */
 public final class Launcher {
 
     /** The embedded PostgreSQL library reports every step at INFO; the launcher says what matters itself. */
     private static final java.util.logging.Logger ZONKY = java.util.logging.Logger.getLogger("io.zonky");
+    private static final String GATEWAY = "gateway";
 
     private final Options options;
     private final Path dataDir;
@@ -38,6 +38,8 @@ public final class Launcher {
     private final Path run;
     /** Read by the shutdown hook, which may run while start-up still adds to it. */
     private final List<ManagedService> services = new CopyOnWriteArrayList<>();
+    /** Exported variables that the launcher's wiring replaces, each reported once. */
+    private final Set<String> ignoredReported = new HashSet<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Ctrl-C signals every process of the terminal at once: no service that exits from now on is restarted. */
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -88,15 +90,14 @@ public final class Launcher {
         stores = new Stores(options, dataDir, logs);
         stores.start();
 
-        String userUrl = "http://127.0.0.1:" + options.userPort();
-        List<Integer> chatPorts = IntStream.range(0, options.chatReplicas()).mapToObj(i -> options.chatPort() + i).toList();
-        services.add(service("user-service", options.userPort(), userService(jwtKey)));
+        SuiteEnvironments environments = new SuiteEnvironments(options, stores.endpoints(), jwtKey);
+        services.add(service("user-service", options.userPort(), environments.userService()));
+        List<Integer> chatPorts = environments.chatPorts();
         for (int i = 0; i < chatPorts.size(); i++) {
             String name = chatPorts.size() == 1 ? "chat-service" : "chat-service-" + (i + 1);
-            services.add(service(name, chatPorts.get(i), chatService(userUrl)));
+            services.add(service(name, chatPorts.get(i), environments.chatService(chatPorts.get(i))));
         }
-        String chatUrls = chatPorts.stream().map(p -> "http://127.0.0.1:" + p).collect(Collectors.joining(","));
-        services.add(service("gateway", options.gatewayPort(), gateway(userUrl, chatUrls)));
+        services.add(service(GATEWAY, options.gatewayPort(), environments.gateway()));
 
         // All start at once: neither chat-service nor the gateway needs user-service before its first request.
         services.forEach(service -> Console.info("%s: starting (log %s)", service.name(), service.log()));
@@ -109,64 +110,17 @@ public final class Launcher {
                 options.gatewayPort(), logs);
     }
 
-    private Map<String, String> userService(Path jwtKey) {
-        Map<String, String> env = common();
-        env.putAll(datasource(Stores.USERS_DB));
-        env.put("CHATSUITE_JWT_PRIVATE_KEY_LOCATION", jwtKey.toString());
-        return env;
-    }
-
-    private Map<String, String> chatService(String userUrl) {
-        Map<String, String> env = common();
-        env.putAll(datasource(Stores.CHAT_DB));
-        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", userUrl + "/.well-known/jwks.json");
-        env.put("QUARKUS_REST_CLIENT_USERS_URL", userUrl);
-        env.put("CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS", browserOrigins());
-        return env;
-    }
-
-    private Map<String, String> gateway(String userUrl, String chatUrls) {
-        Map<String, String> env = common();
-        env.put("CHATSUITE_UPSTREAMS_USER_SERVICE", userUrl);
-        env.put("CHATSUITE_UPSTREAMS_CHAT_SERVICE", chatUrls);
-        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", userUrl + "/.well-known/jwks.json");
-        env.put("CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS", browserOrigins());
-        putIfUnset(env, "QUARKUS_HTTP_CORS_ORIGINS", browserOrigins());
-        return env;
-    }
-
-    /** The web client is served by the gateway, so its origin is the gateway's, by either local name. */
-    private String browserOrigins() {
-        return "http://localhost:" + options.gatewayPort() + ",http://127.0.0.1:" + options.gatewayPort();
-    }
-
-    private Map<String, String> common() {
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_REDIS_HOSTS", stores.redisUrl());
-        // Local defaults that an inherited environment variable may still override.
-        putIfUnset(env, "QUARKUS_HTTP_HOST", "127.0.0.1");
-        putIfUnset(env, "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
-        return env;
-    }
-
-    private Map<String, String> datasource(String database) {
-        return Map.of("QUARKUS_DATASOURCE_JDBC_URL", stores.jdbcUrl(database),
-                "QUARKUS_DATASOURCE_USERNAME", stores.postgresUser(),
-                "QUARKUS_DATASOURCE_PASSWORD", stores.postgresPassword());
-    }
-
-    private static void putIfUnset(Map<String, String> env, String name, String value) {
-        if (System.getenv(name) == null) {
-            env.put(name, value);
-        }
-    }
-
-    private ManagedService service(String name, int port, Map<String, String> env) {
+    private ManagedService service(String name, int port, ServiceEnvironment environment) {
         Path jar = Modules.jar(name.startsWith("chat-service") ? "chat-service" : name);
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString());
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        return new ManagedService(name, command, env, port, logs, run, stopping);
+        Map<String, String> exported = System.getenv();
+        for (String ignored : environment.ignoredFrom(exported)) {
+            if (ignoredReported.add(ignored)) {
+                Console.warn("%s from the environment is ignored: the launcher sets it (see ./run.sh --help)", ignored);
+            }
+        }
+        return new ManagedService(name, command, environment.compose(exported), port, logs, run, stopping);
     }
 
     /** One launcher per data folder: a second one would share PostgreSQL's data directory. */
@@ -207,15 +161,19 @@ public final class Launcher {
         }
     }
 
-    /** Gateway first (no new traffic), then the chat replicas (they close sockets with 1001), user-service, stores. */
+    /**
+     * Gateway first (no new traffic reaches the others), then the chat replicas and user-service
+     * together (each drains on its own; the replicas close their sockets with 1001), then the
+     * stores they drained into.
+     */
     private void stop() {
         stopping.set(true);
-        List<ManagedService> reversed = new ArrayList<>(services);
-        Collections.reverse(reversed);
-        if (!reversed.isEmpty()) {
+        List<ManagedService> all = List.copyOf(services);
+        if (!all.isEmpty()) {
             Console.info("stopping...");
         }
-        reversed.forEach(ManagedService::stop);
+        stopTogether(all.stream().filter(s -> s.name().equals(GATEWAY)).toList());
+        stopTogether(all.stream().filter(s -> !s.name().equals(GATEWAY)).toList());
         if (stores != null) {
             stores.close();
         }
@@ -226,10 +184,23 @@ public final class Launcher {
         } catch (IOException e) {
             // released with the process anyway
         }
-        if (!reversed.isEmpty()) {
+        if (!all.isEmpty()) {
             Console.info("stopped");
         }
         stopped.countDown();
+    }
+
+    private static void stopTogether(List<ManagedService> group) {
+        List<Thread> stoppers = group.stream().map(s -> new Thread(s::stop, "stop-" + s.name())).toList();
+        stoppers.forEach(Thread::start);
+        for (Thread stopper : stoppers) {
+            try {
+                stopper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void awaitStop() {

@@ -66,6 +66,7 @@ final class ManagedService {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().clear(); // the composed environment already holds what the launcher inherited
         builder.environment().putAll(environment);
         try {
             process = builder.start();

@@ -12,7 +12,10 @@ record Options(Path dataDir, int gatewayPort, int userPort, int chatPort, int ch
             Usage: ./run.sh [options]
             Starts PostgreSQL and Redis (from Maven-provided binaries), user-service, chat-service and the
             gateway, and stops them all on Ctrl-C. Any service setting can be passed as an environment
-            variable, e.g. CHATSUITE_THROTTLE_USER_PER_MINUTE=0 ./run.sh
+            variable, e.g. CHATSUITE_THROTTLE_USER_PER_MINUTE=0 ./run.sh, and wins over the launcher's
+            local defaults (e.g. CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS and QUARKUS_HTTP_CORS_ORIGINS for a
+            web client served elsewhere); only the ports, stores, upstream URLs and signing key follow
+            the options below.
 
               --data-dir DIR           data, signing key, logs and pid files (default: .data)
               --gateway-port N         the entry point (default: 8080)

@@ -160,24 +160,20 @@ final class Stores implements AutoCloseable {
                 + logs.resolve("redis.log"));
     }
 
-    String jdbcUrl(String database) {
-        return postgresBaseUrl + "/" + database;
+    /** Where the services find the stores; known once {@link #start()} has returned. */
+    Endpoints endpoints() {
+        return new Endpoints(postgresBaseUrl, postgresUser, postgresPassword, redisUrl);
     }
 
-    String postgresUser() {
-        return postgresUser;
-    }
+    record Endpoints(String postgresBaseUrl, String postgresUser, String postgresPassword, String redisUrl) {
 
-    String postgresPassword() {
-        return postgresPassword;
-    }
-
-    String redisUrl() {
-        return redisUrl;
+        String jdbcUrl(String database) {
+            return postgresBaseUrl + "/" + database;
+        }
     }
 
     private void createDatabaseIfMissing(String database) {
-        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), postgresUser, postgresPassword)) {
+        try (Connection c = DriverManager.getConnection(endpoints().jdbcUrl("postgres"), postgresUser, postgresPassword)) {
             try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
                 exists.setString(1, database);
                 if (exists.executeQuery().next()) {

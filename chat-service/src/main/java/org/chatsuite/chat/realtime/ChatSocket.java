@@ -148,16 +148,26 @@ public class ChatSocket {
     }
 
     /**
-     * Graceful shutdown, first step (before in-flight requests are awaited): 1001 tells clients to
-     * reconnect, to another replica, and resume with last_id.
+     * Graceful shutdown, first step (at the start of the shutdown delay, while requests in flight
+     * finish): 1001 tells clients to reconnect, to another replica, and resume with last_id. All
+     * sockets are closed at once; shutdown goes on when every close frame is written, or after a
+     * second (a client that stopped reading holds its frame up; the delay follows anyway).
      */
     void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
+        var closing = new java.util.ArrayList<Uni<Void>>();
         for (SocketSession session : fanOut.sessions()) {
-            try {
-                session.connection.close(GOING_AWAY).await().atMost(java.time.Duration.ofSeconds(2));
-            } catch (RuntimeException e) {
+            closing.add(session.connection.close(GOING_AWAY).onFailure().recoverWithUni(e -> {
                 LOG.debugf("closing %s: %s", session.connection.id(), e.toString());
-            }
+                return Uni.createFrom().voidItem();
+            }));
+        }
+        if (closing.isEmpty()) {
+            return;
+        }
+        try {
+            Uni.join().all(closing).andFailFast().await().atMost(java.time.Duration.ofSeconds(1));
+        } catch (io.smallrye.mutiny.TimeoutException e) {
+            LOG.infof("not all of %d close frames (1001) were written within a second", closing.size());
         }
     }
 

@@ -26,7 +26,8 @@ import io.vertx.core.http.WebSocketFrame;
  * through (1001 from a replica shutting down tells the client to resume elsewhere); an upstream that
  * vanished or failed without a close frame is reported to the client as 1012 (service restart:
  * reconnect and resume). No relay outlives its upstream.</li>
- * <li>Shutdown: every relayed socket is closed with 1001 before in-flight requests are awaited.</li>
+ * <li>Shutdown: every relayed socket is closed with 1001 before in-flight requests are awaited, and
+ * new upgrades are refused with 503 from then on.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -43,6 +44,8 @@ public class SocketRelay {
     private static final Logger LOG = Logger.getLogger(SocketRelay.class);
 
     private final Set<Pair> open = ConcurrentHashMap.newKeySet();
+    /** Set when shutdown begins: a client told 1001 must reconnect to another gateway, not to this one. */
+    private volatile boolean closing;
     private final MeterRegistry metrics;
 
     SocketRelay(MeterRegistry metrics) {
@@ -51,6 +54,10 @@ public class SocketRelay {
     }
 
     private record Pair(ServerWebSocket client, WebSocket upstream) {
+    }
+
+    boolean closing() {
+        return closing;
     }
 
     /** Accepts the client's socket now that {@code upstream} is open (and paused), and relays between the two. */
@@ -123,6 +130,7 @@ public class SocketRelay {
 
     /** Graceful shutdown, first step: clients are told to reconnect (to another gateway) and resume. */
     void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
+        closing = true;
         for (Pair pair : open) {
             closeQuietly(pair.client(), GOING_AWAY, "gateway shutting down");
             closeQuietly(pair.upstream(), GOING_AWAY, null);

@@ -142,6 +142,11 @@ final class Upstream {
      */
     void relay(RoutingContext ctx, String uri) {
         HttpServerRequest request = ctx.request();
+        if (relays.closing()) {
+            request.response().setStatusCode(503).putHeader("Retry-After", "1").putHeader("Content-Type", "application/json")
+                    .end(envelope(request, new Refusal(503, "the gateway is shutting down; reconnect")));
+            return;
+        }
         Future<Object> handshake = guarded(() -> connectSocket(request, uri, origins.size())
                 .<Object>map(ws -> ws)
                 .recover(failure -> {
