@@ -184,10 +184,10 @@ class KustomizeOverlaysTest {
             Deployment chat = Manifests.get(overlay(overlay), Deployment.class, "chat-service");
             ServiceCatalog.Service s = services.get("chat-service");
             long preStop = Long.parseLong(container(overlay(overlay), "chat-service").getLifecycle().getPreStop().getExec().getCommand().get(1));
-            // preStop, then 1001 closes after the shutdown delay, then the shutdown timeout, then margin.
+            // preStop, then 1001 closes and the shutdown delay (no timeout: see application.properties), then margin.
             assertThat(chat.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
                     .isGreaterThan(preStop + s.shutdownDelay().toSeconds() + s.shutdownTimeout().toSeconds());
-            assertThat(s.shutdownTimeout().toSeconds()).isEqualTo(10);
+            assertThat(s.shutdownTimeout()).isZero();
         }
     }
 

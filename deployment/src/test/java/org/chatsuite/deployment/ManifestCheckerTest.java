@@ -206,8 +206,8 @@ class ManifestCheckerTest {
     @Test
     void aGracePeriodShorterThanTheDrainIsReported() {
         assertThat(problemsAfter(o -> Manifests.get(o, Deployment.class, "gateway").getSpec().getTemplate().getSpec()
-                .setTerminationGracePeriodSeconds(15L)))
-                .anyMatch(p -> p.contains("terminationGracePeriodSeconds 15 leaves no margin"));
+                .setTerminationGracePeriodSeconds(10L)))
+                .anyMatch(p -> p.contains("terminationGracePeriodSeconds 10 leaves no margin"));
         assertThat(problemsAfter(o -> gateway(o).setLifecycle(null)))
                 .anyMatch(p -> p.contains("no preStop sleep"));
     }
