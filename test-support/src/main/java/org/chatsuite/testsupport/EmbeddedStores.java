@@ -70,6 +70,22 @@ public final class EmbeddedStores {
         }
     }
 
+    /**
+     * Kills the embedded Redis with SIGKILL, like a crash: no orderly shutdown, clients just see their
+     * connections drop. {@link #restartRedis()} brings it back on the same port (empty).
+     */
+    public static synchronized void killRedis() {
+        if (redis == null) {
+            throw new IllegalStateException("no embedded Redis to kill (CHATSUITE_TEST_REDIS_URL is set, or none was started)");
+        }
+        ProcessHandle.current().children()
+                .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
+                .forEach(p -> {
+                    p.destroyForcibly();
+                    p.onExit().join();
+                });
+    }
+
     public static synchronized void restartRedis() {
         stopRedis();
         startRedis();

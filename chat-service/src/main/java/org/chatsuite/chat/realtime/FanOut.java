@@ -1,6 +1,7 @@
 package org.chatsuite.chat.realtime;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import org.chatsuite.chat.message.ChatKeys;
 import org.chatsuite.chat.message.MessageStore;
 import org.chatsuite.chat.message.MessageView;
+import org.chatsuite.chat.redis.RedisClients;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -21,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -34,6 +37,11 @@ import io.vertx.mutiny.redis.client.Response;
  * the first, UNSUBSCRIBE after the last). Each message is turned into its frame once per replica,
  * whatever the number of local recipients. After a lost subscription the missed messages are read
  * back from the history, so live sockets see no gap.
+ *
+ * <p>The subscriber connection comes from a client of its own ({@link RedisClients}, pool of one): it
+ * is held for as long as it lives, so it must not take a slot of the pool that commands share. There
+ * is at most one at a time; a connection that is given up is always closed, which is what ends its
+ * lease and its place in the pool metrics (the pool only drops a dead connection from its slots).
  */
 @ApplicationScoped
 public class FanOut {
@@ -41,15 +49,23 @@ public class FanOut {
     private static final Logger LOG = Logger.getLogger(FanOut.class);
     private static final int CATCH_UP_LIMIT = 1000;
 
-    private final Redis redis;
+    private static final Duration FIRST_RETRY = Duration.ofMillis(200);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(5);
+    private static final String RESYNC_REQUIRED = "{\"type\":\"resync_required\"}";
+
+    private final RedisClients clients;
     private final MessageStore store;
     private final ObjectMapper json;
     private final Map<UUID, Room> rooms = new ConcurrentHashMap<>();
-    private volatile Uni<RedisConnection> connection;
+    // The subscriber and its state, guarded by this.
+    private Redis subscriber;
+    private RedisConnection connection;
+    private Uni<RedisConnection> connecting;
+    private boolean recovering;
     private volatile boolean stopped;
 
-    FanOut(Redis redis, MessageStore store, ObjectMapper json, MeterRegistry metrics) {
-        this.redis = redis;
+    FanOut(RedisClients clients, MessageStore store, ObjectMapper json, MeterRegistry metrics) {
+        this.clients = clients;
         this.store = store;
         this.json = json;
         metrics.gauge("chat.sockets.open", rooms, r -> r.values().stream().mapToInt(room -> room.sockets.size()).sum());
@@ -92,7 +108,7 @@ public class FanOut {
             room.sockets.remove(session);
             if (room.sockets.isEmpty()) {
                 rooms.remove(session.conversation);
-                connection().chain(c -> c.send(Request.cmd(Command.UNSUBSCRIBE).arg(ChatKeys.events(session.conversation))))
+                send(Request.cmd(Command.UNSUBSCRIBE).arg(ChatKeys.events(session.conversation)))
                         .subscribe().with(ok -> {
                         }, e -> LOG.debugf("unsubscribe failed: %s", e.toString()));
             }
@@ -106,7 +122,7 @@ public class FanOut {
 
     /** Subscribes, then notes the newest message id: the point a catch-up after a lost connection starts from. */
     private Uni<Void> subscribe(UUID conversation) {
-        return connection().chain(c -> c.send(Request.cmd(Command.SUBSCRIBE).arg(ChatKeys.events(conversation))))
+        return send(Request.cmd(Command.SUBSCRIBE).arg(ChatKeys.events(conversation)))
                 .chain(() -> store.newestBefore(conversation, null, 1))
                 .invoke(newest -> {
                     Room room = rooms.get(conversation);
@@ -117,64 +133,146 @@ public class FanOut {
                 .replaceWithVoid();
     }
 
+    /** Sends on the subscriber connection. A failed send means that it is gone, also when its end went unnoticed. */
+    private Uni<Void> send(Request request) {
+        return Uni.createFrom().deferred(this::connection)
+                .chain(c -> c.send(request).onFailure().invoke(() -> lost(c)))
+                .replaceWithVoid();
+    }
+
+    /** The subscriber connection: the current one, else the one being opened, else a new one. */
     private synchronized Uni<RedisConnection> connection() {
-        if (connection == null) {
-            connection = redis.connect()
-                    .onItem().invoke(this::listen)
+        if (connection != null) {
+            return Uni.createFrom().item(connection);
+        }
+        if (connecting == null) {
+            if (subscriber == null) {
+                subscriber = clients.create("pubsub", 1);
+            }
+            connecting = subscriber.connect()
+                    .invoke(this::adopt)
                     .onFailure().invoke(e -> {
                         LOG.warnf("Redis subscriber connection failed: %s", e.toString());
-                        resetConnection();
+                        synchronized (this) {
+                            connecting = null;
+                        }
                     })
                     .memoize().indefinitely();
         }
-        return connection;
+        return connecting;
     }
 
-    private synchronized void resetConnection() {
-        connection = null;
-    }
-
-    private void listen(RedisConnection c) {
+    private void adopt(RedisConnection c) {
         c.handler(this::onPush);
-        c.exceptionHandler(e -> LOG.warnf("Redis subscriber connection error: %s", e.toString()));
-        c.endHandler(this::onConnectionLost);
+        // An exception leaves the connection in an unknown state (and may come without an end): give it up.
+        c.exceptionHandler(e -> {
+            LOG.warnf("Redis subscriber connection error: %s", e.toString());
+            lost(c);
+        });
+        c.endHandler(() -> lost(c));
+        boolean close;
+        synchronized (this) {
+            connection = c;
+            connecting = null;
+            close = stopped;
+        }
+        if (close) {
+            c.closeAndForget();
+        }
     }
 
-    /** Re-subscribes every room and reads back what was published while the connection was down. */
-    private void onConnectionLost() {
-        resetConnection();
-        if (stopped) {
-            return;
+    /** Gives up a connection (once, and only the current one), closes it, and re-subscribes on a new one. */
+    private void lost(RedisConnection c) {
+        synchronized (this) {
+            if (connection != c) {
+                return;
+            }
+            connection = null;
         }
-        LOG.warn("Redis subscriber connection lost; re-subscribing");
-        Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(200))
-                .chain(() -> {
-                    Uni<Void> all = Uni.createFrom().voidItem();
-                    for (UUID conversation : rooms.keySet()) {
-                        all = all.chain(() -> resubscribe(conversation));
-                    }
-                    return all;
-                })
-                .subscribe().with(ok -> LOG.info("Redis subscriber connection restored"), e -> onConnectionLost());
+        c.closeAndForget();
+        if (!stopped) {
+            LOG.warn("Redis subscriber connection lost");
+            recover(FIRST_RETRY);
+        }
     }
 
     /**
-     * Live messages are held back on every socket of the room while the missed ones are read from
-     * the history, so that they go out in order; then the room is live again.
+     * One recovery at a time, retried with growing pauses while Redis cannot be reached. It is done
+     * when it ran to the end on the connection that is still the current one; a connection lost
+     * meanwhile starts it again. Without rooms there is nothing to recover: the next socket connects.
      */
-    private Uni<Void> resubscribe(UUID conversation) {
+    private void recover(Duration delay) {
+        synchronized (this) {
+            if (recovering || stopped || rooms.isEmpty()) {
+                return;
+            }
+            recovering = true;
+        }
+        Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                .chain(this::connection)
+                .call(this::resubscribeAll)
+                .subscribe().with(c -> recovered(c, delay), e -> {
+                    LOG.warnf("re-subscribing failed (next attempt in %d ms): %s", next(delay).toMillis(), e.toString());
+                    recovered(null, delay);
+                });
+    }
+
+    private void recovered(RedisConnection used, Duration delay) {
+        boolean again;
+        synchronized (this) {
+            recovering = false;
+            again = used == null || connection != used;
+        }
+        if (!again) {
+            LOG.info("Redis subscriber connection restored");
+        } else {
+            recover(used == null ? next(delay) : FIRST_RETRY);
+        }
+    }
+
+    private static Duration next(Duration delay) {
+        Duration doubled = delay.multipliedBy(2);
+        return doubled.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : doubled;
+    }
+
+    /**
+     * Subscribes every room again in one command, then reads back what each missed. Live messages are
+     * held back on the rooms' sockets from before the subscription until their room has caught up, so
+     * that they go out in order.
+     */
+    private Uni<Void> resubscribeAll(RedisConnection c) {
+        Map<UUID, String> from = new HashMap<>();
+        rooms.forEach((conversation, room) -> {
+            room.sockets.forEach(SocketSession::holdLive);
+            // Nothing delivered and nothing stored when it subscribed: all its history is missed.
+            from.put(conversation, room.lastMessageId == null ? "0-0" : room.lastMessageId);
+        });
+        if (from.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Request subscribe = Request.cmd(Command.SUBSCRIBE);
+        from.keySet().forEach(conversation -> subscribe.arg(ChatKeys.events(conversation)));
+        return c.send(subscribe)
+                .onFailure().invoke(e -> {
+                    lost(c);
+                    from.keySet().forEach(conversation -> goLive(rooms.get(conversation))); // caught up next time
+                })
+                .chain(() -> Multi.createFrom().iterable(from.entrySet())
+                        .onItem().transformToUni(entry -> catchUp(entry.getKey(), entry.getValue())).merge(8)
+                        .collect().last())
+                .replaceWithVoid();
+    }
+
+    /** Replays a room's missed messages; when they cannot be read, its sockets are told to reload the history. */
+    private Uni<Void> catchUp(UUID conversation, String from) {
         Room room = rooms.get(conversation);
         if (room == null) {
-            return Uni.createFrom().voidItem(); // its last socket left meanwhile: stay unsubscribed
+            return Uni.createFrom().voidItem(); // its last socket left meanwhile
         }
-        room.sockets.forEach(SocketSession::holdLive);
-        String from = room.lastMessageId;
-        return subscribe(conversation)
-                .chain(() -> from == null ? Uni.createFrom().item(List.<MessageView>of())
-                        : store.after(conversation, from, CATCH_UP_LIMIT + 1))
+        return store.after(conversation, from, CATCH_UP_LIMIT + 1)
                 .invoke(missed -> {
                     if (missed.size() > CATCH_UP_LIMIT) {
-                        room.sockets.forEach(s -> s.send("{\"type\":\"resync_required\"}"));
+                        room.sockets.forEach(s -> s.send(RESYNC_REQUIRED));
                     } else {
                         for (MessageView m : missed) {
                             String frame = messageFrame(m);
@@ -183,8 +281,19 @@ public class FanOut {
                         }
                     }
                 })
-                .onTermination().invoke(() -> room.sockets.forEach(SocketSession::goLive))
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("could not catch up %s after re-subscribing: %s", conversation, e.toString());
+                    room.sockets.forEach(s -> s.send(RESYNC_REQUIRED));
+                    return null;
+                })
+                .onTermination().invoke(() -> goLive(room));
+    }
+
+    private static void goLive(Room room) {
+        if (room != null) {
+            room.sockets.forEach(SocketSession::goLive);
+        }
     }
 
     private void onPush(Response push) {
@@ -249,11 +358,14 @@ public class FanOut {
 
     @PreDestroy
     void stop() {
-        stopped = true;
-        Uni<RedisConnection> c = connection;
+        RedisConnection c;
+        synchronized (this) {
+            stopped = true;
+            c = connection;
+            connection = null;
+        }
         if (c != null) {
-            c.subscribe().with(RedisConnection::closeAndForget, e -> {
-            });
+            c.closeAndForget();
         }
     }
 }

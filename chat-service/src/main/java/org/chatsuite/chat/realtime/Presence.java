@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -40,6 +41,8 @@ public class Presence {
     private final FanOut fanOut;
     private final Vertx vertx;
     private final Duration lease;
+    private final Duration renewEvery;
+    private final AtomicBoolean renewing = new AtomicBoolean();
     private long renewTimer = -1;
 
     Presence(ReactiveRedisDataSource redis, RealtimeEvents events, FanOut fanOut, Vertx vertx, ChatConfig config) {
@@ -48,17 +51,13 @@ public class Presence {
         this.fanOut = fanOut;
         this.vertx = vertx;
         this.lease = config.websocket().presenceLease();
+        this.renewEvery = Duration.ofMillis(Math.max(100, lease.toMillis() / 3));
     }
 
     /** Counts the socket in and returns the users online in its conversation (the socket's own user included). */
     Uni<List<Long>> join(SocketSession session) {
         return run(session.conversation, "join", List.of(member(session)))
-                .invoke(() -> session.countedPresent = true)
-                .call(result -> result.changed()
-                        ? announce(session.conversation, session.user.id(), true)
-                        : Uni.createFrom().voidItem())
-                // Closed while joining: its leave may have run first, and nothing would renew or remove it.
-                .call(() -> session.closed ? leave(session) : Uni.createFrom().voidItem())
+                .call(result -> joined(session, result))
                 .map(result -> result.list().stream().map(Long::parseLong).toList());
     }
 
@@ -71,8 +70,7 @@ public class Presence {
     }
 
     void start(@Observes StartupEvent event) {
-        long every = Math.max(100, lease.toMillis() / 3);
-        renewTimer = vertx.setPeriodic(every, id -> renewAll());
+        renewTimer = vertx.setPeriodic(renewEvery.toMillis(), id -> renewAll());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -80,8 +78,10 @@ public class Presence {
     }
 
     /**
-     * Renews the leases of this replica's sockets, one script call per conversation. A socket that
-     * lost its lease (removed by a long pause's expiry) joins again if it is still open.
+     * Renews the leases of this replica's sockets in one pipelined batch of script calls (one per
+     * conversation), whatever the number of sockets. Sockets that lost their lease (a long pause, or a
+     * Redis that restarted empty) join again, in one more batch. A period is skipped while the previous
+     * renewal is still running, so that a slow Redis never gets renewals piled up.
      */
     void renewAll() {
         Map<UUID, Map<String, SocketSession>> byConversation = new HashMap<>();
@@ -90,24 +90,76 @@ public class Presence {
                 byConversation.computeIfAbsent(session.conversation, c -> new HashMap<>()).put(member(session), session);
             }
         }
-        byConversation.forEach((conversation, sockets) -> run(conversation, "renew", List.copyOf(sockets.keySet()))
-                .call(result -> all(result.list().stream()
-                        .map(sockets::get)
-                        .filter(session -> session != null && !session.closed)
-                        .map(session -> join(session).replaceWithVoid())
-                        .toList()))
+        if (byConversation.isEmpty() || !renewing.compareAndSet(false, true)) {
+            return;
+        }
+        List<UUID> conversations = List.copyOf(byConversation.keySet());
+        List<LuaScript.Call> calls = conversations.stream()
+                .map(c -> call(c, "renew", List.copyOf(byConversation.get(c).keySet())))
+                .toList();
+        SCRIPT.runAll(redis, calls)
+                .chain(responses -> {
+                    List<SocketSession> lapsed = new ArrayList<>();
+                    List<Uni<Void>> announcements = new ArrayList<>();
+                    for (int i = 0; i < conversations.size(); i++) {
+                        Result result = Result.of(responses.get(i));
+                        announcements.add(announceGone(conversations.get(i), result));
+                        result.list().stream()
+                                .map(byConversation.get(conversations.get(i))::get)
+                                .filter(session -> session != null && !session.closed)
+                                .forEach(lapsed::add);
+                    }
+                    return all(announcements).chain(() -> rejoin(lapsed));
+                })
+                .ifNoItem().after(renewEvery).fail()
+                .onTermination().invoke(() -> renewing.set(false))
                 .subscribe().with(ok -> {
-                }, e -> LOG.warnf("could not renew presence in %s: %s", conversation, e.toString())));
+                }, e -> LOG.warnf("could not renew the presence of %d conversations: %s", conversations.size(), e.toString()));
+    }
+
+    /** Sockets that are open but lost their lease join again, in one batch. */
+    private Uni<Void> rejoin(List<SocketSession> sessions) {
+        if (sessions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return SCRIPT.runAll(redis, sessions.stream().map(s -> call(s.conversation, "join", List.of(member(s)))).toList())
+                .chain(responses -> {
+                    List<Uni<Void>> followUps = new ArrayList<>();
+                    for (int i = 0; i < sessions.size(); i++) {
+                        SocketSession session = sessions.get(i);
+                        Result result = Result.of(responses.get(i));
+                        followUps.add(announceGone(session.conversation, result).chain(() -> joined(session, result)));
+                    }
+                    return all(followUps);
+                });
+    }
+
+    /** After a join: tells the others when the user just came online; undoes it when the socket closed meanwhile. */
+    private Uni<Void> joined(SocketSession session, Result result) {
+        session.countedPresent = true;
+        return (result.changed() ? announce(session.conversation, session.user.id(), true) : Uni.createFrom().voidItem())
+                // Closed while joining: its leave may have run first, and nothing would renew or remove it.
+                .call(() -> session.closed ? leave(session) : Uni.createFrom().voidItem());
     }
 
     private Uni<Result> run(UUID conversation, String op, List<String> sockets) {
+        LuaScript.Call call = call(conversation, op, sockets);
+        return SCRIPT.run(redis, call.keys(), call.args())
+                .map(Result::of)
+                .call(result -> announceGone(conversation, result));
+    }
+
+    private LuaScript.Call call(UUID conversation, String op, List<String> sockets) {
         List<String> args = new ArrayList<>(sockets.size() + 2);
         args.add(String.valueOf(lease.toMillis()));
         args.add(op);
         args.addAll(sockets);
-        return SCRIPT.run(redis, List.of(ChatKeys.presence(conversation)), args)
-                .map(Result::of)
-                .call(result -> all(result.gone().stream().map(user -> announce(conversation, user, false)).toList()));
+        return new LuaScript.Call(List.of(ChatKeys.presence(conversation)), args);
+    }
+
+    /** Users whose last lease expired (the script's sweep) go offline for the others. */
+    private Uni<Void> announceGone(UUID conversation, Result result) {
+        return all(result.gone().stream().map(user -> announce(conversation, user, false)).toList());
     }
 
     /** Tells the conversation's other sockets; a failed publish is logged (RealtimeEvents) and not the caller's failure. */
