@@ -206,8 +206,8 @@ class ManifestCheckerTest {
     @Test
     void aGracePeriodShorterThanTheDrainIsReported() {
         assertThat(problemsAfter(o -> Manifests.get(o, Deployment.class, "gateway").getSpec().getTemplate().getSpec()
-                .setTerminationGracePeriodSeconds(10L)))
-                .anyMatch(p -> p.contains("terminationGracePeriodSeconds 10 leaves no margin"));
+                .setTerminationGracePeriodSeconds(6L)))
+                .anyMatch(p -> p.contains("terminationGracePeriodSeconds 6 leaves no margin"));
         assertThat(problemsAfter(o -> gateway(o).setLifecycle(null)))
                 .anyMatch(p -> p.contains("no preStop sleep"));
     }
