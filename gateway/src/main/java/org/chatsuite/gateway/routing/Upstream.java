@@ -232,9 +232,9 @@ final class Upstream {
                 options.addHeader(header.getKey(), header.getValue());
             }
         });
-        String origin0 = request.getHeader(HttpHeaderNames.ORIGIN);
-        if (origin0 != null) {
-            options.addHeader(HttpHeaderNames.ORIGIN, origin0);
+        String pageOrigin = request.getHeader(HttpHeaderNames.ORIGIN);
+        if (pageOrigin != null) {
+            options.addHeader(HttpHeaderNames.ORIGIN, pageOrigin);
         }
         String protocols = request.getHeader(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
         if (protocols != null) {
