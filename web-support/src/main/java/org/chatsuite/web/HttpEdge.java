@@ -156,10 +156,15 @@ public class HttpEdge {
     /**
      * Requests that carry their own credentials in the body. A browser sends its cookie with them too,
      * and a stale (expired, revoked) cookie must not stand in the way of logging in again: there the
-     * cookie is not presented as a token.
+     * cookie is not presented as a token. (The gateway also counts them per client IP.)
      */
     private static final Set<String> SESSION_STARTS = Set.of("/api/users/register", "/api/users/login",
             "/api/users/token/refresh");
+
+    /** Whether {@code path} (with or without its trailing slash) starts a session: register, login, refresh. */
+    public static boolean isSessionStart(String path) {
+        return SESSION_STARTS.contains(withoutTrailingSlash(path));
+    }
 
     private static String withoutTrailingSlash(String path) {
         return path != null && path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
@@ -179,7 +184,7 @@ public class HttpEdge {
             return true;
         }
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
-        Cookie cookie = SESSION_STARTS.contains(withoutTrailingSlash(request.path())) ? null : request.getCookie(AUTH_COOKIE);
+        Cookie cookie = isSessionStart(request.path()) ? null : request.getCookie(AUTH_COOKIE);
         if (cookie == null || cookie.getValue().isBlank()) {
             String handshakeToken = upgrade ? handshakeToken(request) : null;
             if (handshakeToken != null) {

@@ -2,12 +2,12 @@ package org.chatsuite.gateway.throttle;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.chatsuite.gateway.GatewayConfig;
+import org.chatsuite.web.HttpEdge;
 
 import io.vertx.core.http.HttpMethod;
 
@@ -22,8 +22,6 @@ import io.vertx.core.http.HttpMethod;
 public class Throttling {
 
     private static final Pattern HISTORY = Pattern.compile("^/api/chat/conversations/[^/]+/messages/?$");
-    private static final Set<String> SESSION_STARTS = Set.of("/api/users/register", "/api/users/login",
-            "/api/users/token/refresh");
 
     private final GatewayConfig.Throttle config;
 
@@ -50,7 +48,7 @@ public class Throttling {
         if (upgrade) {
             add(rules, "websocket", userId, config.websocketPerMinute());
         }
-        if (SESSION_STARTS.contains(withoutTrailingSlash(normalizedPath))) {
+        if (HttpEdge.isSessionStart(normalizedPath)) {
             add(rules, "anonymous", clientIp, config.anonymousPerMinute());
         }
         return rules;
@@ -60,9 +58,5 @@ public class Throttling {
         if (perMinute > 0) {
             rules.add(new Rule(name, subject, perMinute));
         }
-    }
-
-    private static String withoutTrailingSlash(String path) {
-        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 }
