@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import org.chatsuite.processes.PackagedService;
+import org.chatsuite.processes.Ports;
+import org.chatsuite.processes.ServiceEnvironment;
+
 /**
  * {@code ./run.sh}: the whole suite on one machine with nothing but a JDK. PostgreSQL and Redis run
  * from Maven-provided binaries with their data in the data folder, the three services run as
@@ -112,8 +116,7 @@ public final class Launcher {
 
     private ManagedService service(String name, int port, ServiceEnvironment environment) {
         Path jar = Modules.jar(name.startsWith("chat-service") ? "chat-service" : name);
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString());
+        List<String> command = PackagedService.command(jar, List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"), Map.of());
         Map<String, String> exported = System.getenv();
         for (String ignored : environment.ignoredFrom(exported)) {
             if (ignoredReported.add(ignored)) {

@@ -2,10 +2,6 @@ package org.chatsuite.launcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +10,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.chatsuite.processes.LocalProcess;
 
 /**
  * One service process of the local suite, supervised: its output goes to a log file, its pid to a
@@ -27,6 +24,7 @@ final class ManagedService {
     private static final int MAX_RESTARTS = 5;
     private static final Duration RESTART_WINDOW = Duration.ofMinutes(2);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final String name;
     private final List<String> command;
@@ -37,7 +35,7 @@ final class ManagedService {
     private final Deque<Instant> restarts = new ArrayDeque<>();
     /** Set by the launcher as its shutdown begins, before it stops the services one by one. */
     private final AtomicBoolean suiteStopping;
-    private Process process;
+    private LocalProcess process;
     private boolean stopping;
 
     ManagedService(String name, List<String> command, Map<String, String> environment, int port, Path logs, Path run,
@@ -63,50 +61,29 @@ final class ManagedService {
         if (stopping || suiteStopping.get()) {
             return; // a restart that lost the race against Ctrl-C
         }
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().clear(); // the composed environment already holds what the launcher inherited
-        builder.environment().putAll(environment);
+        // The composed environment already holds what the launcher inherited.
+        process = LocalProcess.start(name, command, environment, log, null);
         try {
-            process = builder.start();
             Files.writeString(pidFile, process.pid() + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start " + name, e);
+            throw new UncheckedIOException("could not write " + pidFile, e);
         }
-        Process started = process;
+        LocalProcess started = process;
         started.onExit().thenRun(() -> exited(started));
     }
 
-    /** Waits until {@code /q/health/ready} answers 200; fails early when the process dies. */
+    /** Waits until the service reports itself ready; fails early when the process dies. */
     void awaitReady() {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plus(READY_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            Process current = current();
-            if (current == null || !current.isAlive()) {
-                throw new IllegalStateException(name + " exited during start-up; see " + log);
-            }
-            try {
-                if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + name, e);
-            }
-            Processes.sleep(Duration.ofMillis(250));
+        LocalProcess current = current();
+        if (current == null) {
+            throw new IllegalStateException(name + " was not started; see " + log);
         }
-        throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT.toSeconds() + " s; see " + log);
+        current.awaitHealthy(port, READY_TIMEOUT);
     }
 
     /** SIGTERM (the service drains: sockets are closed with 1001), then a kill if it takes too long. */
     void stop() {
-        Process current;
+        LocalProcess current;
         synchronized (this) {
             stopping = true;
             current = process;
@@ -114,14 +91,8 @@ final class ManagedService {
         if (current == null) {
             return;
         }
-        current.destroy();
-        try {
-            if (!current.waitFor(20, TimeUnit.SECONDS)) {
-                Console.warn("%s did not stop within 20 s; killing it", name);
-                current.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!current.stop(STOP_GRACE)) {
+            Console.warn("%s did not stop within %d s; killed it", name, STOP_GRACE.toSeconds());
         }
         try {
             Files.deleteIfExists(pidFile);
@@ -134,11 +105,11 @@ final class ManagedService {
         return stopping || suiteStopping.get();
     }
 
-    private synchronized Process current() {
+    private synchronized LocalProcess current() {
         return process;
     }
 
-    private void exited(Process which) {
+    private void exited(LocalProcess which) {
         // On Ctrl-C the terminal signals every process at once; give the launcher's own shutdown a moment to say so.
         Processes.sleep(Duration.ofSeconds(1));
         if (isStopping() || which != current()) {

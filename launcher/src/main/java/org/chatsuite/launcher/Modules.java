@@ -1,7 +1,8 @@
 package org.chatsuite.launcher;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+
+import org.chatsuite.processes.PackagedService;
 
 /** Where the packaged services are: {@code <module>/target/quarkus-app/quarkus-run.jar} of this checkout. */
 final class Modules {
@@ -10,11 +11,8 @@ final class Modules {
     }
 
     static Path jar(String module) {
-        Path jar = root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing; build with ./mvnw -B package -DskipTests (./run.sh does)");
-        }
-        return jar;
+        return PackagedService.jar(root(), module).orElseThrow(() -> new IllegalStateException(
+                root().resolve(module) + "/target/quarkus-app/quarkus-run.jar is missing; build with ./mvnw -B package -DskipTests (./run.sh does)"));
     }
 
     /** The checkout: two levels above this launcher's jar ({@code launcher/target/launcher.jar}). */

@@ -3,11 +3,10 @@ package org.chatsuite.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
+
+import org.chatsuite.processes.PemFiles;
 
 /**
  * user-service's RS256 signing key, generated once into the data folder so that tokens stay valid
@@ -31,20 +30,7 @@ final class SigningKey {
             throw new IllegalStateException("this JDK has no RSA key generator", e);
         }
         generator.initialize(2048);
-        byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8)
-                + "\n-----END PRIVATE KEY-----\n";
-        Path partial = keysDir.resolve("jwt-private.pem.tmp");
-        Files.deleteIfExists(partial);
-        try {
-            // Owner-only from the first byte on, not chmod-ed after writing.
-            Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(partial); // not a POSIX file system (Windows): the folder's permissions apply
-        }
-        Files.writeString(partial, pem);
-        Files.move(partial, key, StandardCopyOption.ATOMIC_MOVE);
+        PemFiles.write(key, "PRIVATE KEY", generator.generateKeyPair().getPrivate().getEncoded());
         Console.info("generated the JWT signing key %s", key);
         return key;
     }

@@ -2,20 +2,24 @@ package org.chatsuite.launcher;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-/** What each service of the local suite is told: how it reaches the others and the stores, and local defaults. */
+import org.chatsuite.processes.ServiceEnvironment;
+import org.chatsuite.processes.SuiteSettings;
+
+/** The suite's settings ({@link SuiteSettings}) on the ports and stores of the launcher's options. */
 final class SuiteEnvironments {
 
     private final Options options;
     private final Stores.Endpoints stores;
     private final Path jwtKey;
+    private final SuiteSettings settings;
 
     SuiteEnvironments(Options options, Stores.Endpoints stores, Path jwtKey) {
         this.options = options;
         this.stores = stores;
         this.jwtKey = jwtKey;
+        this.settings = new SuiteSettings(stores.redisUrl(), browserOrigins(options.gatewayPort()));
     }
 
     /** The chat-service replicas' ports: the first from the options, each further one the next port. */
@@ -24,51 +28,23 @@ final class SuiteEnvironments {
     }
 
     ServiceEnvironment userService() {
-        return common(options.userPort())
-                .wire("QUARKUS_DATASOURCE_JDBC_URL", stores.jdbcUrl(Stores.USERS_DB))
-                .wire("QUARKUS_DATASOURCE_USERNAME", stores.postgresUser())
-                .wire("QUARKUS_DATASOURCE_PASSWORD", stores.postgresPassword())
-                .wire("CHATSUITE_JWT_PRIVATE_KEY_LOCATION", jwtKey.toString());
+        return settings.userService(options.userPort(), stores.database(SuiteSettings.USERS_DATABASE), jwtKey);
     }
 
     ServiceEnvironment chatService(int port) {
-        return common(port)
-                .wire("QUARKUS_DATASOURCE_JDBC_URL", stores.jdbcUrl(Stores.CHAT_DB))
-                .wire("QUARKUS_DATASOURCE_USERNAME", stores.postgresUser())
-                .wire("QUARKUS_DATASOURCE_PASSWORD", stores.postgresPassword())
-                .wire("MP_JWT_VERIFY_PUBLICKEY_LOCATION", userUrl() + "/.well-known/jwks.json")
-                .wire("QUARKUS_REST_CLIENT_USERS_URL", userUrl())
-                .byDefault("CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS", browserOrigins());
+        return settings.chatService(port, stores.database(SuiteSettings.CHAT_DATABASE), userUrl());
     }
 
     ServiceEnvironment gateway() {
-        String chatUrls = chatPorts().stream().map(SuiteEnvironments::local).collect(Collectors.joining(","));
-        return common(options.gatewayPort())
-                .wire("CHATSUITE_UPSTREAMS_USER_SERVICE", userUrl())
-                .wire("CHATSUITE_UPSTREAMS_CHAT_SERVICE", chatUrls)
-                .wire("MP_JWT_VERIFY_PUBLICKEY_LOCATION", userUrl() + "/.well-known/jwks.json")
-                .byDefault("CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS", browserOrigins())
-                .byDefault("QUARKUS_HTTP_CORS_ORIGINS", browserOrigins());
-    }
-
-    private ServiceEnvironment common(int port) {
-        return new ServiceEnvironment()
-                .wire("QUARKUS_HTTP_PORT", String.valueOf(port))
-                .wire("QUARKUS_REDIS_HOSTS", stores.redisUrl())
-                .byDefault("QUARKUS_HTTP_HOST", "127.0.0.1")
-                .byDefault("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+        return settings.gateway(options.gatewayPort(), userUrl(), chatPorts().stream().map(SuiteSettings::localUrl).toList());
     }
 
     /** The web client is served by the gateway, so its origin is the gateway's, by either local name. */
-    private String browserOrigins() {
-        return "http://localhost:" + options.gatewayPort() + ",http://127.0.0.1:" + options.gatewayPort();
+    private static String browserOrigins(int gatewayPort) {
+        return "http://localhost:" + gatewayPort + ",http://127.0.0.1:" + gatewayPort;
     }
 
     private String userUrl() {
-        return local(options.userPort());
-    }
-
-    private static String local(int port) {
-        return "http://127.0.0.1:" + port;
+        return SuiteSettings.localUrl(options.userPort());
     }
 }

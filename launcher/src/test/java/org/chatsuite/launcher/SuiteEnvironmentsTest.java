@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
+import org.chatsuite.processes.ServiceEnvironment;
 import org.junit.jupiter.api.Test;
 
 /** How a service's environment is composed from the launcher's wiring, its local defaults and what the user exported. */

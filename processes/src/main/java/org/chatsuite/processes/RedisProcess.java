@@ -1,0 +1,73 @@
+package org.chatsuite.processes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import redis.embedded.RedisServer;
+import redis.embedded.core.RedisServerBuilder;
+
+/**
+ * Redis from the binary that the embedded-redis library ships, started here rather than by the
+ * library: its own shutdown hook would stop Redis while the services are still draining into it,
+ * and a test needs to kill it like a crash.
+ */
+public final class RedisProcess {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+    private RedisProcess() {
+    }
+
+    /**
+     * Starts Redis on 127.0.0.1:{@code port} with the given configuration lines (e.g.
+     * {@code appendonly yes}) and returns once it answers PING (it loads its append-only file first).
+     * With {@code ownSession} it runs in a session of its own where {@code setsid} exists, so that
+     * Ctrl-C in the terminal reaches it only through whoever started it.
+     */
+    public static LocalProcess start(int port, List<String> settings, Path log, boolean ownSession) {
+        List<String> command = new ArrayList<>();
+        if (ownSession && Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        }
+        RedisServerBuilder builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1");
+        settings.forEach(builder::setting);
+        try {
+            command.addAll(builder.buildCommandArgs());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("could not unpack the Redis binary", e);
+        }
+        LocalProcess redis = LocalProcess.start("Redis", command, System.getenv(), log, null);
+        try {
+            redis.awaitReady(START_TIMEOUT, () -> answersPing(port));
+        } catch (RuntimeException e) {
+            redis.kill();
+            throw e;
+        }
+        return redis;
+    }
+
+    private static boolean answersPing(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return "+PONG".equals(new String(in.readNBytes(5), StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            return false; // not listening yet, or still loading (-LOADING)
+        }
+    }
+}
