@@ -1,43 +1,46 @@
 package org.chatsuite.e2e;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Map;
 
+import org.chatsuite.processes.LocalProcess;
+import org.chatsuite.processes.PackagedService;
+import org.chatsuite.processes.Ports;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The suite as a user starts it: the launcher jar that {@code ./run.sh} runs, as its own process,
  * on free ports and a data folder under {@code target/}. One suite per test JVM, stopped (SIGTERM,
- * as Ctrl-C) when the JVM ends.
+ * as Ctrl-C) when the JVM ends. What the launcher prints goes to {@code target/launcher.log}.
  */
 public final class LocalSuite implements BeforeAllCallback {
 
     static final Path DATA_DIR = Path.of("target", "e2e-data").toAbsolutePath();
+    private static final Path LAUNCHER_LOG = Path.of("target", "launcher.log").toAbsolutePath();
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(90);
     /** Two, as in production: the gateway balances them and every message must reach sockets on both. */
     static final int CHAT_REPLICAS = 2;
     /** A web client served elsewhere (a Vite dev server proxying /api and /ws to the gateway), allowed by an export. */
     static final String DEV_SERVER_ORIGIN = "http://localhost:5173";
 
-    private static Process launcher;
+    private static LocalProcess launcher;
+    /** Where the current run's output begins in the launcher's log (runs append to it). */
+    private static long logStart;
     private static int gatewayPort;
     private static int userPort;
     private static int chatPort;
     private static int postgresPort;
     private static int redisPort;
-    private static final List<String> output = new ArrayList<>();
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -49,68 +52,44 @@ public final class LocalSuite implements BeforeAllCallback {
             return;
         }
         if (gatewayPort == 0) {
-            gatewayPort = freePort();
-            userPort = freePort();
-            chatPort = freePort();
-            postgresPort = freePort();
-            redisPort = freePort();
+            gatewayPort = Ports.free();
+            userPort = Ports.free();
+            chatPort = Ports.free();
+            postgresPort = Ports.free();
+            redisPort = Ports.free();
             Runtime.getRuntime().addShutdownHook(new Thread(LocalSuite::stop, "local-suite-stop"));
         }
         Path jar = Path.of("..", "launcher", "target", "launcher.jar").toAbsolutePath().normalize();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(),
+        List<String> command = new ArrayList<>(PackagedService.command(jar, List.of(), Map.of()));
+        command.addAll(List.of(
                 "--data-dir", DATA_DIR.toString(),
                 "--gateway-port", String.valueOf(gatewayPort),
                 "--user-port", String.valueOf(userPort),
                 "--chat-port", String.valueOf(chatPort),
                 "--chat-replicas", String.valueOf(CHAT_REPLICAS),
                 "--postgres-port", String.valueOf(postgresPort),
-                "--redis-port", String.valueOf(redisPort))
-                .redirectErrorStream(true);
+                "--redis-port", String.valueOf(redisPort)));
+        Map<String, String> environment = new HashMap<>(System.getenv());
         // Service settings pass through the environment, as the README says: the scenario's many
         // registrations from one IP would otherwise meet the anonymous limit of 20 per minute.
-        builder.environment().put("CHATSUITE_THROTTLE_ANONYMOUS_PER_MINUTE", "600");
-        builder.environment().put("CHATSUITE_THROTTLE_USER_PER_MINUTE", "1200");
-        builder.environment().put("CHATSUITE_THROTTLE_HISTORY_PER_MINUTE", "600");
+        environment.put("CHATSUITE_THROTTLE_ANONYMOUS_PER_MINUTE", "600");
+        environment.put("CHATSUITE_THROTTLE_USER_PER_MINUTE", "1200");
+        environment.put("CHATSUITE_THROTTLE_HISTORY_PER_MINUTE", "600");
         // Short presence leases, so that a test can watch the users of a killed replica go offline.
-        builder.environment().put("CHATSUITE_WEBSOCKET_PRESENCE_LEASE", "3S");
+        environment.put("CHATSUITE_WEBSOCKET_PRESENCE_LEASE", "3S");
         // Settings the launcher has defaults for (the gateway's own origins): the exports must win.
         // The gateway's CORS filter refuses a foreign Origin too, unless a proxy keeps the page's Host.
         String origins = DEV_SERVER_ORIGIN + ",http://127.0.0.1:" + gatewayPort + ",http://localhost:" + gatewayPort;
-        builder.environment().put("CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS", origins);
-        builder.environment().put("QUARKUS_HTTP_CORS_ORIGINS", origins);
+        environment.put("CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS", origins);
+        environment.put("QUARKUS_HTTP_CORS_ORIGINS", origins);
+        logStart = logSize();
+        launcher = LocalProcess.start("the launcher", command, environment, LAUNCHER_LOG, null);
         try {
-            launcher = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not run " + jar + " (build it with ./mvnw package)", e);
-        }
-        CompletableFuture<Void> up = new CompletableFuture<>();
-        Process started = launcher;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null;) {
-                    System.out.println("[launcher] " + line);
-                    synchronized (output) {
-                        output.add(line);
-                    }
-                    if (line.contains("chat-suite is up")) {
-                        up.complete(null);
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-            up.completeExceptionally(new IllegalStateException("the launcher exited before the suite was up"));
-        }, "launcher-output");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            up.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
+            launcher.awaitReady(START_TIMEOUT, () -> output().stream().anyMatch(line -> line.contains("chat-suite is up")));
+        } catch (IllegalStateException e) {
             stop();
-            throw new IllegalStateException("the suite was not up within " + START_TIMEOUT + "; see " + DATA_DIR.resolve("logs"));
-        } catch (Exception e) {
-            throw new IllegalStateException("the suite did not start; see " + DATA_DIR.resolve("logs"), e);
+            throw new IllegalStateException("the suite did not start (" + e.getMessage() + "); see also "
+                    + DATA_DIR.resolve("logs"), e);
         }
     }
 
@@ -119,18 +98,12 @@ public final class LocalSuite implements BeforeAllCallback {
         if (launcher == null) {
             return 0;
         }
-        launcher.destroy();
         try {
-            if (!launcher.waitFor(90, TimeUnit.SECONDS)) {
-                // Nothing may outlive the tests: the launcher's services and stores go too.
-                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
-                launcher.destroyForcibly();
-                throw new IllegalStateException("the launcher did not stop within 90 s");
+            // Nothing may outlive the tests: after the grace period the launcher's services and stores go too.
+            if (!launcher.stop(STOP_GRACE)) {
+                throw new IllegalStateException("the launcher did not stop within " + STOP_GRACE.toSeconds() + " s");
             }
             return launcher.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         } finally {
             launcher = null;
         }
@@ -157,15 +130,20 @@ public final class LocalSuite implements BeforeAllCallback {
         return DATA_DIR.resolve("run").resolve(service + ".pid");
     }
 
+    /** The lines the launcher has printed since it was last started. */
     static List<String> output() {
-        synchronized (output) {
-            return List.copyOf(output);
+        try {
+            byte[] log = Files.readAllBytes(LAUNCHER_LOG);
+            int from = (int) Math.min(logStart, log.length);
+            return new String(log, from, log.length - from, StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    private static long logSize() {
+        try {
+            return Files.exists(LAUNCHER_LOG) ? Files.size(LAUNCHER_LOG) : 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,6 +3,7 @@ package org.chatsuite.gateway;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.chatsuite.processes.Ports;
 import org.chatsuite.testsupport.EmbeddedStores;
 import org.chatsuite.testsupport.ServiceProcess;
 import org.chatsuite.testsupport.SuiteProcesses;
@@ -52,11 +53,7 @@ public class SuiteResource implements QuarkusTestResourceLifecycleManager {
 
     /** A loopback port nobody listens on (taken and released at once). */
     private static int deadPort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Ports.free();
     }
 
     @Override

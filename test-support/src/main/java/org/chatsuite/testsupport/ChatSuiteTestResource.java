@@ -3,6 +3,8 @@ package org.chatsuite.testsupport;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.chatsuite.processes.Database;
+
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -26,7 +28,7 @@ public class ChatSuiteTestResource implements QuarkusTestResourceLifecycleManage
 
     @Override
     public Map<String, String> start() {
-        EmbeddedStores.Database db = EmbeddedStores.postgres(database);
+        Database db = EmbeddedStores.postgres(database);
         TestKeys keys = TestKeys.current();
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.jdbc.url", db.jdbcUrl());

@@ -2,13 +2,19 @@ package org.chatsuite.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+import org.chatsuite.processes.Database;
+import org.chatsuite.processes.Databases;
+import org.chatsuite.processes.LocalProcess;
+import org.chatsuite.processes.Ports;
+import org.chatsuite.processes.RedisProcess;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import redis.embedded.RedisServer;
 
 /**
  * Real PostgreSQL and Redis processes for tests, started from Maven-provided binaries on free
@@ -22,7 +28,8 @@ import redis.embedded.RedisServer;
 public final class EmbeddedStores {
 
     private static EmbeddedPostgres postgres;
-    private static RedisServer redis;
+    /** Null while stopped or killed by a test; its port stays the same for the whole JVM. */
+    private static LocalProcess redis;
     private static int redisPort;
 
     private EmbeddedStores() {
@@ -36,7 +43,7 @@ public final class EmbeddedStores {
         }
         if (postgres == null) {
             try {
-                postgres = EmbeddedPostgres.builder().setPort(freePort()).start();
+                postgres = EmbeddedPostgres.builder().setPort(Ports.free()).start();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start embedded PostgreSQL", e);
             }
@@ -51,8 +58,8 @@ public final class EmbeddedStores {
         if (external != null && !external.isBlank()) {
             return external;
         }
-        if (redis == null) {
-            redisPort = freePort();
+        if (redisPort == 0) {
+            redisPort = Ports.free();
             startRedis();
             Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedStores::stopRedis, "embedded-redis-stop"));
         }
@@ -62,11 +69,8 @@ public final class EmbeddedStores {
     /** Stops the embedded Redis (to test behaviour while it is down); {@link #restartRedis()} brings it back on the same port. */
     public static synchronized void stopRedis() {
         if (redis != null) {
-            try {
-                redis.stop();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            redis.stop(Duration.ofSeconds(10));
+            redis = null;
         }
     }
 
@@ -75,15 +79,13 @@ public final class EmbeddedStores {
      * connections drop. {@link #restartRedis()} brings it back on the same port (empty).
      */
     public static synchronized void killRedis() {
-        if (redis == null) {
+        if (redisPort == 0) {
             throw new IllegalStateException("no embedded Redis to kill (CHATSUITE_TEST_REDIS_URL is set, or none was started)");
         }
-        ProcessHandle.current().children()
-                .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
-                .forEach(p -> {
-                    p.destroyForcibly();
-                    p.onExit().join();
-                });
+        if (redis != null) {
+            redis.kill();
+            redis = null;
+        }
     }
 
     public static synchronized void restartRedis() {
@@ -91,48 +93,22 @@ public final class EmbeddedStores {
         startRedis();
     }
 
+    /** Nothing kept: every start is empty, as a test expects. */
     private static void startRedis() {
-        try {
-            redis = RedisServer.newRedisServer()
-                    .port(redisPort)
-                    .bind("127.0.0.1")
-                    .setting("save \"\"")
-                    .setting("appendonly no")
-                    .build();
-            redis.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start embedded Redis", e);
-        }
+        redis = RedisProcess.start(redisPort, List.of("save \"\"", "appendonly no"),
+                Path.of("target", "embedded-redis-" + redisPort + ".log"), false);
     }
 
     private static void createDatabaseIfMissing(String database) {
-        if (!database.matches("[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException("unsafe database name: " + database);
-        }
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'");
-            if (!rs.next()) {
-                s.execute("CREATE DATABASE " + database);
-            }
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            Databases.createIfMissing(c, database);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create database " + database, e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null ? fallback : value;
-    }
-
-    public record Database(String jdbcUrl, String username, String password) {
     }
 }

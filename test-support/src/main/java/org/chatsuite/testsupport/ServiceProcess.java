@@ -1,48 +1,58 @@
 package org.chatsuite.testsupport;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.chatsuite.processes.LocalProcess;
+import org.chatsuite.processes.PackagedService;
+import org.chatsuite.processes.Ports;
+
 /**
  * A packaged service ({@code target/quarkus-app/quarkus-run.jar}, or a native executable) running as its own process on a
- * free loopback port: another replica, or a real upstream for the service under test.
- * Its output goes to {@code target/<name>-<port>.log}.
+ * free loopback port: another replica, or a real upstream for the service under test. It can be
+ * stopped, killed and started again on the same port. Its output goes to {@code target/<name>-<port>.log}.
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
     private final String name;
-    private final Path jar;
+    private final Path artifact;
+    private final Map<String, String> environment;
     private final Map<String, String> config;
     private final int port;
     private final Path log;
-    private Process process;
+    private LocalProcess process;
 
-    private ServiceProcess(String name, Path jar, Map<String, String> config, int port) {
+    private ServiceProcess(String name, Path artifact, int port, Map<String, String> environment, Map<String, String> config) {
         this.name = name;
-        this.jar = jar;
-        this.config = config;
+        this.artifact = artifact;
         this.port = port;
+        this.environment = environment;
+        this.config = new HashMap<>(config);
+        this.config.put("quarkus.http.port", String.valueOf(port));
         this.log = Path.of("target", name + "-" + port + ".log").toAbsolutePath();
     }
 
     /**
-     * Starts {@code jar} with the given configuration (as system properties) and waits until
-     * {@code /q/health/ready} answers 200.
+     * Starts {@code jar} on a free port with the given configuration (as system properties) and waits until
+     * it reports itself ready.
      */
     public static ServiceProcess start(String name, Path jar, Map<String, String> config) {
-        ServiceProcess service = new ServiceProcess(name, jar, config, EmbeddedStores.freePort());
+        return start(name, jar, Ports.free(), System.getenv(), config);
+    }
+
+    /**
+     * Starts {@code jar} on {@code port} with exactly {@code environment} and the given configuration
+     * (as system properties, which win over the environment), and waits until it reports itself ready.
+     */
+    static ServiceProcess start(String name, Path jar, int port, Map<String, String> environment, Map<String, String> config) {
+        ServiceProcess service = new ServiceProcess(name, jar, port, environment, config);
         service.start();
         return service;
     }
@@ -52,15 +62,10 @@ public final class ServiceProcess implements AutoCloseable {
      * module's directory or from the repository root.
      */
     public static Path siblingJar(String module) {
-        Path jar = Path.of("..", module, "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
-        if (!Files.isRegularFile(jar)) {
-            jar = Path.of(module, "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-        }
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " does not exist: build " + module
-                    + " first (./mvnw -B verify from the repository root builds the modules in order)");
-        }
-        return jar;
+        return PackagedService.jar(Path.of(".."), module)
+                .or(() -> PackagedService.jar(Path.of("."), module))
+                .orElseThrow(() -> new IllegalStateException(module + "/target/quarkus-app/quarkus-run.jar does not exist: build "
+                        + module + " first (./mvnw -B verify from the repository root builds the modules in order)"));
     }
 
     /**
@@ -79,62 +84,32 @@ public final class ServiceProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        List<String> command = new ArrayList<>();
-        boolean isJar = jar.toString().endsWith(".jar");
-        if (isJar) {
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            // Benchmarks holding tens of thousands of sockets raise it (-Dchatsuite.service.xmx=1g).
-            command.add("-Xmx" + System.getProperty("chatsuite.service.xmx", "256m"));
-        } else {
-            command.add(jar.toString()); // a native executable takes the same -D options
-        }
-        command.add("-Dquarkus.http.port=" + port);
-        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        if (isJar) {
-            command.add("-jar");
-            command.add(jar.toString());
-        }
+        // Benchmarks holding tens of thousands of sockets raise it (-Dchatsuite.service.xmx=1g).
+        List<String> jvmOptions = List.of("-Xmx" + System.getProperty("chatsuite.service.xmx", "256m"));
+        process = LocalProcess.start(name, PackagedService.command(artifact, jvmOptions, config), environment, log,
+                artifact.getParent());
         try {
-            Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .directory(new File(jar.getParent().toString()))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start " + name, e);
+            process.awaitHealthy(port, READY_TIMEOUT);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
         }
-        awaitReady(Duration.ofSeconds(60));
     }
 
-    /** Kills the process (SIGTERM, so it shuts down gracefully) and waits for it to exit. */
+    /** Stops the process (SIGTERM, so it shuts down gracefully) and waits for it to exit. */
     public synchronized void stop() {
-        if (process == null) {
-            return;
+        if (process != null) {
+            process.stop(STOP_GRACE);
+            process = null;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process = null;
     }
 
     /** Kills the process with SIGKILL, as a crash would: no graceful shutdown, sockets just vanish. */
     public synchronized void kill() {
-        if (process == null) {
-            return;
+        if (process != null) {
+            process.kill();
+            process = null;
         }
-        process.destroyForcibly();
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process = null;
     }
 
     @Override
@@ -153,35 +128,5 @@ public final class ServiceProcess implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + port;
-    }
-
-    private void awaitReady(Duration timeout) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        stop();
-        throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
     }
 }

@@ -2,11 +2,18 @@ package org.chatsuite.testsupport;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.chatsuite.processes.Ports;
+import org.chatsuite.processes.ServiceEnvironment;
+import org.chatsuite.processes.SuiteSettings;
+
 /**
- * The packaged services as processes on the shared test stores and signing key: upstreams for the
- * service under test, extra replicas, or the stack of a benchmark.
+ * The packaged services as processes on the shared test stores and signing key, with the settings
+ * the local suite gives them ({@link SuiteSettings}): upstreams for the service under test, extra
+ * replicas, or the stack of a benchmark. {@code extra} is configuration (property names) that wins
+ * over those settings.
  */
 public final class SuiteProcesses {
 
@@ -15,46 +22,38 @@ public final class SuiteProcesses {
 
     /** user-service (database {@code users}), signing with the test key. */
     public static ServiceProcess userService(String name, Map<String, String> extra) {
-        EmbeddedStores.Database db = EmbeddedStores.postgres("users");
-        Map<String, String> config = common(db);
-        config.put("chatsuite.jwt.private-key-location", TestKeys.current().privateKeyFile().toString());
+        int port = Ports.free();
+        Map<String, String> config = new HashMap<>();
+        // The test profile's cost, not production's: tests register many users.
         config.put("chatsuite.password.bcrypt-cost", "10");
         config.putAll(extra);
-        return ServiceProcess.start(name, ServiceProcess.siblingJar("user-service"), config);
+        return start(name, ServiceProcess.siblingJar("user-service"), port, settings().userService(port,
+                EmbeddedStores.postgres(SuiteSettings.USERS_DATABASE), TestKeys.current().privateKeyFile()), config);
     }
 
     /** chat-service (database {@code chat}) from {@code jar}, verifying tokens with user-service's JWKS. */
     public static ServiceProcess chatService(String name, Path jar, String userServiceUrl, Map<String, String> extra) {
-        EmbeddedStores.Database db = EmbeddedStores.postgres("chat");
-        Map<String, String> config = common(db);
-        config.put("mp.jwt.verify.publickey.location", userServiceUrl + "/.well-known/jwks.json");
-        config.put("quarkus.rest-client.users.url", userServiceUrl);
-        config.putAll(extra);
-        return ServiceProcess.start(name, jar, config);
+        int port = Ports.free();
+        return start(name, jar, port, settings().chatService(port, EmbeddedStores.postgres(SuiteSettings.CHAT_DATABASE),
+                userServiceUrl), extra);
     }
 
     /**
      * The gateway from {@code jar} in front of user-service and the chat-service replicas, sharing
      * the test Redis for throttling and revocation.
      */
-    public static ServiceProcess gateway(String name, Path jar, String userServiceUrl, java.util.List<String> chatServiceUrls,
+    public static ServiceProcess gateway(String name, Path jar, String userServiceUrl, List<String> chatServiceUrls,
             Map<String, String> extra) {
-        Map<String, String> config = new HashMap<>();
-        config.put("quarkus.redis.hosts", EmbeddedStores.redisUrl());
-        config.put("quarkus.log.console.json.enabled", "false");
-        config.put("chatsuite.upstreams.user-service", userServiceUrl);
-        config.put("chatsuite.upstreams.chat-service", String.join(",", chatServiceUrls));
-        config.putAll(extra);
-        return ServiceProcess.start(name, jar, config);
+        int port = Ports.free();
+        return start(name, jar, port, settings().gateway(port, userServiceUrl, chatServiceUrls), extra);
     }
 
-    private static Map<String, String> common(EmbeddedStores.Database db) {
-        Map<String, String> config = new HashMap<>();
-        config.put("quarkus.datasource.jdbc.url", db.jdbcUrl());
-        config.put("quarkus.datasource.username", db.username());
-        config.put("quarkus.datasource.password", db.password());
-        config.put("quarkus.redis.hosts", EmbeddedStores.redisUrl());
-        config.put("quarkus.log.console.json.enabled", "false");
-        return config;
+    /** The services' own browser origins: tests send the Origin they are configured with. */
+    private static SuiteSettings settings() {
+        return new SuiteSettings(EmbeddedStores.redisUrl(), null);
+    }
+
+    private static ServiceProcess start(String name, Path jar, int port, ServiceEnvironment settings, Map<String, String> extra) {
+        return ServiceProcess.start(name, jar, port, settings.compose(System.getenv()), extra);
     }
 }

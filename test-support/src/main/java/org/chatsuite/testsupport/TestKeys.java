@@ -9,7 +9,8 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
-import java.util.Base64;
+
+import org.chatsuite.processes.PemFiles;
 
 /**
  * An RSA key pair generated once per test JVM, also written as PEM files so that the application
@@ -27,8 +28,8 @@ public final class TestKeys {
         this.keyPair = keyPair;
         this.privateKeyFile = dir.resolve("jwt-private.pem");
         this.publicKeyFile = dir.resolve("jwt-public.pem");
-        Files.writeString(privateKeyFile, pem("PRIVATE KEY", keyPair.getPrivate().getEncoded()));
-        Files.writeString(publicKeyFile, pem("PUBLIC KEY", keyPair.getPublic().getEncoded()));
+        PemFiles.write(privateKeyFile, "PRIVATE KEY", keyPair.getPrivate().getEncoded());
+        PemFiles.write(publicKeyFile, "PUBLIC KEY", keyPair.getPublic().getEncoded());
     }
 
     /** The key pair of this test run, created on first use. */
@@ -72,10 +73,5 @@ public final class TestKeys {
 
     public Path publicKeyFile() {
         return publicKeyFile;
-    }
-
-    static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der);
-        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }
 }
