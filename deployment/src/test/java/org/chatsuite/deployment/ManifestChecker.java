@@ -310,7 +310,7 @@ final class ManifestChecker {
     }
 
     /** Literal values the container sees: ConfigMaps loaded with envFrom, then env entries with a value. */
-    private static Map<String, String> literalEnv(Container c, List<HasMetadata> objects) {
+    static Map<String, String> literalEnv(Container c, List<HasMetadata> objects) {
         Map<String, String> env = new HashMap<>();
         for (EnvFromSource from : c.getEnvFrom() == null ? List.<EnvFromSource>of() : c.getEnvFrom()) {
             if (from.getConfigMapRef() != null) {
@@ -333,7 +333,7 @@ final class ManifestChecker {
     }
 
     /** Every variable name the container gets, from env and from envFrom ConfigMaps/Secrets that are rendered. */
-    private static Set<String> envNames(Container c, List<HasMetadata> objects) {
+    static Set<String> envNames(Container c, List<HasMetadata> objects) {
         Set<String> names = new TreeSet<>();
         for (EnvFromSource from : c.getEnvFrom() == null ? List.<EnvFromSource>of() : c.getEnvFrom()) {
             if (from.getConfigMapRef() != null) {

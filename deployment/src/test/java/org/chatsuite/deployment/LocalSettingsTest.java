@@ -1,0 +1,112 @@
+package org.chatsuite.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.chatsuite.processes.Database;
+import org.chatsuite.processes.ServiceEnvironment;
+import org.chatsuite.processes.SuiteSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+/**
+ * The settings of the local suite ({@link SuiteSettings}: what {@code ./run.sh} and the tests'
+ * service processes get) against docker-compose.yml and the Kubernetes overlays, which cannot be
+ * generated from Java. Every connection the local suite wires (stores, other services, signing key)
+ * is set by each deployment too, and every address a deployment gives a service is one the local
+ * suite sets as well: a renamed or added connection cannot reach one of them only.
+ */
+class LocalSettingsTest {
+
+    /** Each container listens on its service's default port: the port is the one wiring they leave alone. */
+    private static final String PORT = "QUARKUS_HTTP_PORT";
+
+    private static final Map<String, ServiceEnvironment> LOCAL = local();
+
+    private static Map<String, ServiceEnvironment> local() {
+        SuiteSettings settings = new SuiteSettings("redis://127.0.0.1:6380", "http://localhost:8080");
+        Database database = new Database("jdbc:postgresql://127.0.0.1:5433/db", "postgres", "");
+        String userService = SuiteSettings.localUrl(8081);
+        return Map.of(
+                "user-service", settings.userService(8081, database, Path.of("keys/jwt-private.pem")),
+                "chat-service", settings.chatService(8082, database, userService),
+                "gateway", settings.gateway(8080, userService, List.of(SuiteSettings.localUrl(8082))));
+    }
+
+    @Test
+    void theLocalSuiteDescribesEveryService() {
+        assertThat(LOCAL.keySet()).containsExactlyInAnyOrderElementsOf(ServiceCatalog.SERVICES);
+    }
+
+    @Test
+    void composeSetsTheSameConnectionsAsTheLocalSuite() {
+        Map<String, Map<String, String>> compose = composeEnvironments();
+        for (String service : ServiceCatalog.SERVICES) {
+            // chat-service-1 and -2 share one definition (a YAML anchor).
+            Map<String, String> env = compose.get(service.equals("chat-service") ? "chat-service-1" : service);
+            assertThat(env.keySet()).as("docker-compose.yml: %s", service).containsAll(connections(service));
+            assertThat(addresses(env)).as("addresses docker-compose.yml gives %s", service)
+                    .isSubsetOf(LOCAL.get(service).names());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theKubernetesOverlaySetsTheSameConnectionsAsTheLocalSuite(String overlay) {
+        assumeTrue(Repo.onPath("kubectl").isPresent(), "kubectl is not on PATH: the overlays cannot be rendered, so this check is skipped");
+        List<HasMetadata> objects = Manifests.parse(Manifests.kustomize("k8s/overlays/" + overlay));
+        for (String service : ServiceCatalog.SERVICES) {
+            Container container = Manifests.get(objects, Deployment.class, service).getSpec().getTemplate().getSpec()
+                    .getContainers().get(0);
+            assertThat(ManifestChecker.envNames(container, objects)).as("k8s/overlays/%s: %s", overlay, service)
+                    .containsAll(connections(service));
+            assertThat(addresses(ManifestChecker.literalEnv(container, objects))).as("addresses k8s/overlays/%s gives %s", overlay, service)
+                    .isSubsetOf(LOCAL.get(service).names());
+        }
+    }
+
+    private static Set<String> connections(String service) {
+        Set<String> wired = LOCAL.get(service).wiredNames();
+        wired.remove(PORT);
+        return wired;
+    }
+
+    /** The variables whose value is an address (a URL, or several). */
+    private static Set<String> addresses(Map<String, String> env) {
+        Set<String> names = new TreeSet<>();
+        env.forEach((name, value) -> {
+            if (value.contains("://")) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, String>> composeEnvironments() {
+        // snakeyaml resolves the merge keys (<<: *chat-service) as Compose does.
+        Map<String, Object> compose = new Yaml(new SafeConstructor(new LoaderOptions())).load(Repo.read("docker-compose.yml"));
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        Map<String, Map<String, String>> environments = new java.util.HashMap<>();
+        services.forEach((name, service) -> {
+            Map<String, String> env = new java.util.TreeMap<>();
+            ((Map<String, Object>) service.getOrDefault("environment", Map.of())).forEach((k, v) -> env.put(k, String.valueOf(v)));
+            environments.put(name, env);
+        });
+        return environments;
+    }
+}
