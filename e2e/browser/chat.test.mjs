@@ -89,6 +89,14 @@ async function newUserPage(label) {
       problems.push(`${label}: CSP violation: ${msg.text()}`);
     }
   });
+  // The client is a graph of ES modules loaded without a build step: each must arrive whole and as
+  // JavaScript (browsers refuse a module script of any other type, and the gateway sends nosniff).
+  page.on('response', (res) => {
+    if (res.request().resourceType() !== 'script') return;
+    const type = res.headers()['content-type'] || '';
+    if (res.status() !== 200 && res.status() !== 304) problems.push(`${label}: ${res.url()} answered ${res.status()}`);
+    else if (res.status() === 200 && !/^(text|application)\/javascript\b/.test(type)) problems.push(`${label}: ${res.url()} served as "${type}"`);
+  });
   page.on('dialog', async (dialog) => {
     problems.push(`${label}: a dialog opened (${dialog.type()}: ${dialog.message()}) — injected script ran`);
     await dialog.dismiss().catch(() => {});
