@@ -47,6 +47,7 @@ const overall = setTimeout(() => {
 let browser;
 const pages = [];
 const problems = []; // page errors, CSP violations, dialogs: checked at the end
+const scripts = new Map(); // URL -> Content-Type of every script a page loaded
 let currentStep = 'start';
 
 async function step(name, fn) {
@@ -96,6 +97,7 @@ async function newUserPage(label) {
     const type = res.headers()['content-type'] || '';
     if (res.status() !== 200 && res.status() !== 304) problems.push(`${label}: ${res.url()} answered ${res.status()}`);
     else if (res.status() === 200 && !/^(text|application)\/javascript\b/.test(type)) problems.push(`${label}: ${res.url()} served as "${type}"`);
+    if (res.status() === 200) scripts.set(res.url().replace(BASE, ''), type);
   });
   page.on('dialog', async (dialog) => {
     problems.push(`${label}: a dialog opened (${dialog.type()}: ${dialog.message()}) — injected script ran`);
@@ -188,6 +190,12 @@ async function main() {
   const B = await newUserPage('bob');
   const a = A.page;
   const b = B.page;
+
+  await step('the client\'s modules arrive as JavaScript', async () => {
+    await a.getByTestId('login-form').waitFor();
+    assert.ok(scripts.has('/app.js') && scripts.size > 1, `app.js and the modules it imports: ${[...scripts.keys()]}`);
+    console.log(`    ${scripts.size} modules (${[...scripts.keys()].join(' ')}) as ${[...new Set(scripts.values())].join(', ')}`);
+  });
 
   await step('registration shows each validation error next to its field', async () => {
     await a.getByTestId('login-form').waitFor();
