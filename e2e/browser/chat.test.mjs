@@ -47,6 +47,7 @@ const overall = setTimeout(() => {
 let browser;
 const pages = [];
 const problems = []; // page errors, CSP violations, dialogs: checked at the end
+const scripts = new Map(); // URL -> Content-Type of every script a page loaded
 let currentStep = 'start';
 
 async function step(name, fn) {
@@ -88,6 +89,15 @@ async function newUserPage(label) {
     if (/Content Security Policy|Refused to (execute|load|apply|connect)/i.test(msg.text())) {
       problems.push(`${label}: CSP violation: ${msg.text()}`);
     }
+  });
+  // The client is a graph of ES modules loaded without a build step: each must arrive whole and as
+  // JavaScript (browsers refuse a module script of any other type, and the gateway sends nosniff).
+  page.on('response', (res) => {
+    if (res.request().resourceType() !== 'script') return;
+    const type = res.headers()['content-type'] || '';
+    if (res.status() !== 200 && res.status() !== 304) problems.push(`${label}: ${res.url()} answered ${res.status()}`);
+    else if (res.status() === 200 && !/^(text|application)\/javascript\b/.test(type)) problems.push(`${label}: ${res.url()} served as "${type}"`);
+    if (res.status() === 200) scripts.set(res.url().replace(BASE, ''), type);
   });
   page.on('dialog', async (dialog) => {
     problems.push(`${label}: a dialog opened (${dialog.type()}: ${dialog.message()}) — injected script ran`);
@@ -180,6 +190,12 @@ async function main() {
   const B = await newUserPage('bob');
   const a = A.page;
   const b = B.page;
+
+  await step('the client\'s modules arrive as JavaScript', async () => {
+    await a.getByTestId('login-form').waitFor();
+    assert.ok(scripts.has('/app.js') && scripts.size > 1, `app.js and the modules it imports: ${[...scripts.keys()]}`);
+    console.log(`    ${scripts.size} modules (${[...scripts.keys()].join(' ')}) as ${[...new Set(scripts.values())].join(', ')}`);
+  });
 
   await step('registration shows each validation error next to its field', async () => {
     await a.getByTestId('login-form').waitFor();

@@ -3,9 +3,13 @@ package org.chatsuite.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,6 +30,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class DockerComposeTest {
 
     private static final List<String> APP_SERVICES = List.of("user-service", "chat-service-1", "chat-service-2", "gateway");
+    private static final List<String> PASSWORDS = List.of("POSTGRES_PASSWORD", "USERS_DB_PASSWORD", "CHAT_DB_PASSWORD");
     private static Map<String, ServiceCatalog.Service> catalog;
     private static Map<String, Object> compose;
     private static Map<String, Object> services;
@@ -40,18 +45,28 @@ class DockerComposeTest {
     }
 
     @Test
-    void composeAcceptsTheFile() {
-        List<String> command;
-        if (Repo.onPath("docker-compose").isPresent()) {
-            command = List.of("docker-compose", "-f", "docker-compose.yml", "config", "-q");
-        } else {
-            boolean plugin = Repo.onPath("docker").isPresent() && Repo.run("docker", "compose", "version").exitCode() == 0;
-            assumeTrue(plugin, "neither docker-compose nor the docker compose plugin is installed "
-                    + "(apt-get install -y docker-compose): Compose's own validation is skipped");
-            command = List.of("docker", "compose", "-f", "docker-compose.yml", "config", "-q");
+    void composeAcceptsTheFileOnceThePasswordsAreChosen() {
+        Repo.Result result = composeConfig(envExampleWith(PASSWORDS, null));
+        assertThat(result.exitCode()).as("compose config with .env.example and the passwords filled in: " + result.stderr()).isZero();
+    }
+
+    @Test
+    void everyPasswordIsRequiredAndAMissingOneIsNamed() {
+        // No default password in the file: each one comes from .env, or Compose stops before starting anything.
+        Matcher m = Pattern.compile("\\$\\{([A-Z_]*PASSWORD)(:?[-?])").matcher(Repo.read("docker-compose.yml"));
+        Set<String> required = new TreeSet<>();
+        while (m.find()) {
+            assertThat(m.group(2)).as(m.group(1) + " must be required (${VAR:?message}), never defaulted").isEqualTo(":?");
+            required.add(m.group(1));
         }
-        Repo.Result result = Repo.run(command.toArray(String[]::new));
-        assertThat(result.exitCode()).as(String.join(" ", command) + ": " + result.stderr()).isZero();
+        assertThat(required).isEqualTo(new TreeSet<>(PASSWORDS));
+        for (String missing : PASSWORDS) {
+            List<String> chosen = PASSWORDS.stream().filter(p -> !p.equals(missing)).toList();
+            Repo.Result result = composeConfig(envExampleWith(chosen, missing));
+            assertThat(result.exitCode()).as("compose config without " + missing).isNotZero();
+            assertThat(result.stderr()).as("compose config without " + missing)
+                    .contains(missing + " is not set").contains("cp .env.example .env");
+        }
     }
 
     @Test
@@ -172,6 +187,16 @@ class DockerComposeTest {
     }
 
     @Test
+    void theEnvExampleLeavesThePasswordsEmptyAndTheEnvFileIsNotCommitted() {
+        for (String line : Repo.read(".env.example").lines().toList()) {
+            if (line.matches("[A-Z_]*PASSWORD=.*")) {
+                assertThat(line).as("a password in .env.example is for the user to choose").endsWith("=");
+            }
+        }
+        assertThat(Repo.read(".gitignore").lines()).contains("/.env");
+    }
+
+    @Test
     void onlyUserServiceGetsTheSigningKeyReadOnly() {
         Map<String, String> user = environment("user-service");
         String location = user.get("CHATSUITE_JWT_PRIVATE_KEY_LOCATION");
@@ -182,7 +207,21 @@ class DockerComposeTest {
                 assertThat(String.valueOf(service(name))).as(name).doesNotContain("jwt-private", "CHATSUITE_JWT_PRIVATE_KEY");
             }
         }
-        assertThat(Repo.read("deploy/compose/.gitignore")).contains(".env", "secrets/*");
+        assertThat(Repo.read("deploy/compose/.gitignore")).contains("secrets/*");
+    }
+
+    @Test
+    void theSigningKeyIsToBelongToUserServicesUserAlone() {
+        // A bind mount keeps the host file's owner and mode, so the instructions set them; the uid they
+        // name must be the one user-service runs as.
+        String uid = String.valueOf(service("user-service").get("user"));
+        assertThat(Repo.read("user-service/src/main/docker/Dockerfile.jvm").lines()).contains("USER " + uid);
+        for (String file : List.of("docker-compose.yml", ".env.example", "docs/DEPLOY.md")) {
+            assertThat(Repo.read(file)).as(file)
+                    .contains("chmod 400 deploy/compose/secrets/jwt-private.pem")
+                    .contains("chown " + uid + ":" + uid + " deploy/compose/secrets/jwt-private.pem")
+                    .doesNotContain("chmod 644");
+        }
     }
 
     @Test
@@ -193,7 +232,7 @@ class DockerComposeTest {
             used.add(m.group(1));
         }
         Set<String> documented = new TreeSet<>();
-        for (String line : Repo.read("deploy/compose/.env.example").lines().toList()) {
+        for (String line : Repo.read(".env.example").lines().toList()) {
             if (line.matches("[A-Z_][A-Z0-9_]*=.*")) {
                 documented.add(line.substring(0, line.indexOf('=')));
             }
@@ -202,6 +241,47 @@ class DockerComposeTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** {@code config -q} with only the given env file: the test's own environment must not supply a value. */
+    private static Repo.Result composeConfig(Path envFile) {
+        List<String> command;
+        if (Repo.onPath("docker-compose").isPresent()) {
+            command = new ArrayList<>(List.of("docker-compose"));
+        } else {
+            boolean plugin = Repo.onPath("docker").isPresent() && Repo.run("docker", "compose", "version").exitCode() == 0;
+            assumeTrue(plugin, "neither docker-compose nor the docker compose plugin is installed "
+                    + "(apt-get install -y docker-compose): Compose's own validation is skipped");
+            command = new ArrayList<>(List.of("docker", "compose"));
+        }
+        command.addAll(List.of("--env-file", envFile.toString(), "-f", "docker-compose.yml", "config", "-q"));
+        Set<String> fromEnvFile = new TreeSet<>();
+        for (String line : Repo.lines(Repo.read(".env.example"))) {
+            if (line.matches("[A-Z_][A-Z0-9_]*=.*")) {
+                fromEnvFile.add(line.substring(0, line.indexOf('=')));
+            }
+        }
+        return Repo.runWithout(fromEnvFile, command.toArray(String[]::new));
+    }
+
+    /** .env.example with a value for each of {@code chosen} and none at all for {@code left}. */
+    private static Path envExampleWith(List<String> chosen, String left) {
+        StringBuilder env = new StringBuilder();
+        for (String line : Repo.lines(Repo.read(".env.example"))) {
+            String name = line.contains("=") ? line.substring(0, line.indexOf('=')) : "";
+            if (chosen.contains(name)) {
+                env.append(name).append("=chosen-").append(name.toLowerCase(Locale.ROOT)).append('\n');
+            } else if (!name.equals(left)) {
+                env.append(line).append('\n');
+            }
+        }
+        try {
+            Path file = Files.createTempFile("chatsuite-compose", ".env");
+            file.toFile().deleteOnExit();
+            return Files.writeString(file, env);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private static String serviceOf(String composeService) {
         return composeService.replaceAll("-\\d+$", "");

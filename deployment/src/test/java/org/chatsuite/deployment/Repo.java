@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** The repository this module checks, and the external commands (kubectl, docker-compose) it runs. */
@@ -64,11 +65,18 @@ final class Repo {
 
     /** Runs a command in the repository root and waits for it (at most two minutes). */
     static Result run(String... command) {
+        return runWithout(Set.of(), command);
+    }
+
+    /** {@link #run}, with these variables removed from the environment the command inherits. */
+    static Result runWithout(Set<String> unsetVariables, String... command) {
         try {
             Path out = Files.createTempFile("chatsuite-cmd", ".out");
             Path err = Files.createTempFile("chatsuite-cmd", ".err");
             try {
-                Process process = new ProcessBuilder(List.of(command))
+                ProcessBuilder builder = new ProcessBuilder(List.of(command));
+                builder.environment().keySet().removeAll(unsetVariables);
+                Process process = builder
                         .directory(root().toFile())
                         .redirectOutput(out.toFile())
                         .redirectError(err.toFile())
