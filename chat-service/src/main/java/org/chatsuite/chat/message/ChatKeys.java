@@ -2,7 +2,7 @@ package org.chatsuite.chat.message;
 
 import java.util.UUID;
 
-/** The Redis keys and channels of chat-service. */
+/** The Redis keys of chat-service (the real-time channels are the protocol's: realtime/Envelope). */
 public final class ChatKeys {
 
     /** Conversation id -> time (ms) of its last message. */
@@ -19,10 +19,6 @@ public final class ChatKeys {
         return "chat:conv:" + conversation + ":unread";
     }
 
-    public static String readMarkers(UUID conversation) {
-        return "chat:conv:" + conversation + ":read";
-    }
-
     /** A sorted set of socket leases (redis/presence.lua); the older ":presence" hash of counters is not read any more. */
     public static String presence(UUID conversation) {
         return "chat:conv:" + conversation + ":presence-leases";
@@ -30,10 +26,5 @@ public final class ChatKeys {
 
     public static String idempotency(UUID conversation, long sender, String clientId) {
         return "chat:conv:" + conversation + ":cid:" + sender + ":" + clientId;
-    }
-
-    /** Pub/sub channel of every real-time event of one conversation. */
-    public static String events(UUID conversation) {
-        return "chat:conv:" + conversation + ":events";
     }
 }

@@ -1,19 +1,15 @@
 package org.chatsuite.chat.realtime;
 
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.enterprise.event.Observes;
 
 import org.chatsuite.chat.ChatConfig;
 import org.chatsuite.chat.message.MessageIds;
 import org.chatsuite.chat.message.MessageService;
-import org.chatsuite.chat.message.MessageStore;
-import org.chatsuite.chat.message.MessageView;
-import org.chatsuite.chat.message.RealtimeEvents;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +35,6 @@ public class ChatSocket {
     private static final CloseReason MESSAGE_TOO_BIG = new CloseReason(1009, "Frame larger than 64 KiB");
 
     private final FanOut fanOut;
-    private final MessageStore store;
     private final MessageService messages;
     private final RealtimeEvents events;
     private final Presence presence;
@@ -47,10 +42,9 @@ public class ChatSocket {
     private final ChatConfig.Websocket config;
     private final SocketSession.OutboundLimits outboundLimits;
 
-    ChatSocket(FanOut fanOut, MessageStore store, MessageService messages, RealtimeEvents events,
+    ChatSocket(FanOut fanOut, MessageService messages, RealtimeEvents events,
             Presence presence, ObjectMapper json, ChatConfig config, MeterRegistry metrics) {
         this.fanOut = fanOut;
-        this.store = store;
         this.messages = messages;
         this.events = events;
         this.presence = presence;
@@ -62,19 +56,16 @@ public class ChatSocket {
 
     @OnOpen
     public Uni<Void> onOpen(WebSocketConnection connection) {
-        var data = connection.userData();
-        UUID conversation = UUID.fromString(data.get(HandshakeCheck.CONVERSATION));
-        MessageStore.Sender user = new MessageStore.Sender(data.get(HandshakeCheck.USER_ID),
-                data.get(HandshakeCheck.USER_NAME), data.get(HandshakeCheck.USER_EMAIL));
-        SocketSession session = new SocketSession(connection, conversation, user, data.get(HandshakeCheck.PARTICIPANTS),
+        HandshakeCheck.Accepted accepted = connection.userData().get(HandshakeCheck.ACCEPTED);
+        SocketSession session = new SocketSession(connection, accepted,
                 new TokenBucket(config.messageRate(), config.messageBurst()), outboundLimits);
-        data.put(SESSION, session);
+        connection.userData().put(SESSION, session);
         String lastId = queryParam(connection.handshakeRequest().query(), "last_id");
         session.startReplay(null);
         return fanOut.join(session)
                 .invoke(() -> session.send(events.encode(Map.of("type", "connection_established",
-                        "message", "Connected to chat", "conversation_id", conversation.toString()))))
-                .chain(() -> replay(session, lastId))
+                        "message", "Connected to chat", "conversation_id", session.conversation.toString()))))
+                .chain(() -> replayOnOpen(session, lastId))
                 .chain(() -> presenceOnline(session))
                 .onFailure().recoverWithUni(e -> {
                     LOG.errorf(e, "opening socket %s failed", connection.id());
@@ -87,38 +78,39 @@ public class ChatSocket {
     @OnTextMessage
     public Uni<Void> onText(WebSocketConnection connection, String text) {
         SocketSession session = connection.userData().get(SESSION);
-        JsonNode frame;
+        InboundFrame frame;
         try {
-            frame = json.readTree(text);
-        } catch (Exception e) {
-            session.send(error("invalid_json", "Frame is not valid JSON"));
+            frame = InboundFrame.decode(json, text);
+        } catch (InboundFrame.Refused e) {
+            session.send(error(e.code, e.getMessage()));
             return Uni.createFrom().voidItem();
         }
-        if (frame == null || !frame.isObject()) {
-            session.send(error("invalid_json", "Frame must be a JSON object"));
-            return Uni.createFrom().voidItem();
-        }
-        String type = frame.path("type").asText("");
-        Uni<Void> handled = switch (type) {
-            case "message" -> send(session, frame);
-            case "typing" -> events.toOthers(session.conversation, session.user.id(),
-                    new RealtimeEvents.Typing(session.user.id(), session.user.name(), frame.path("is_typing").asBoolean(true)));
-            case "read" -> read(session, frame);
-            case "resume" -> resume(session, frame);
-            case "ping" -> {
-                session.send("{\"type\":\"pong\"}");
-                yield Uni.createFrom().voidItem();
-            }
-            default -> {
-                session.send(error("unknown_type", "Unknown frame type '" + abbreviate(type) + "'"));
-                yield Uni.createFrom().voidItem();
-            }
-        };
-        return handled.onFailure().recoverWithItem(e -> {
-            LOG.errorf(e, "frame of type %s on socket %s failed", type, connection.id());
+        return handle(session, frame).onFailure().recoverWithItem(e -> {
+            LOG.errorf(e, "frame %s on socket %s failed", frame.getClass().getSimpleName(), connection.id());
             session.send(error("internal", "The server could not handle this frame"));
             return null;
         });
+    }
+
+    private Uni<Void> handle(SocketSession session, InboundFrame frame) {
+        if (frame instanceof InboundFrame.Message message) {
+            return send(session, message);
+        }
+        if (frame instanceof InboundFrame.Typing typing) {
+            return events.toOthers(session.conversation, session.userId,
+                    new RealtimeEvents.Typing(session.userId, session.user().name(), typing.isTyping()));
+        }
+        if (frame instanceof InboundFrame.Read read) {
+            return messages.markRead(session.conversation, session.userId, read.lastReadId()).replaceWithVoid();
+        }
+        if (frame instanceof InboundFrame.Resume resume) {
+            return replay(session, resume.lastId());
+        }
+        if (frame instanceof InboundFrame.Ping) {
+            session.send("{\"type\":\"pong\"}");
+            return Uni.createFrom().voidItem();
+        }
+        throw new IllegalStateException("no handler for " + frame);
     }
 
     @OnClose
@@ -171,13 +163,13 @@ public class ChatSocket {
         }
     }
 
-    private Uni<Void> send(SocketSession session, JsonNode frame) {
+    private Uni<Void> send(SocketSession session, InboundFrame.Message frame) {
         if (!session.messageBudget.tryTake()) {
             session.send(error("rate_limited", "Too many messages; slow down"));
             return Uni.createFrom().voidItem();
         }
         try {
-            return messages.send(session.conversation, session.user, frame, session.participants)
+            return messages.send(session.conversation, session.user(), frame.fields(), session.participants)
                     .invoke(appended -> {
                         if (appended.duplicate()) {
                             // Nothing new was published: send the original back to this socket only.
@@ -191,26 +183,8 @@ public class ChatSocket {
         }
     }
 
-    private Uni<Void> read(SocketSession session, JsonNode frame) {
-        String lastReadId = frame.hasNonNull("last_read_id") ? frame.get("last_read_id").asText() : null;
-        if (lastReadId != null && !MessageIds.isWellFormed(lastReadId)) {
-            session.send(error("invalid_json", "last_read_id must be a message id"));
-            return Uni.createFrom().voidItem();
-        }
-        return messages.markRead(session.conversation, session.user.id(), lastReadId).replaceWithVoid();
-    }
-
-    private Uni<Void> resume(SocketSession session, JsonNode frame) {
-        String lastId = frame.path("last_id").asText(null);
-        if (!MessageIds.isWellFormed(lastId)) {
-            session.send(error("invalid_json", "resume needs last_id, a message id"));
-            return Uni.createFrom().voidItem();
-        }
-        return replay(session, lastId);
-    }
-
-    /** Sends what the client missed after {@code lastId}, then lets live messages through. */
-    private Uni<Void> replay(SocketSession session, String lastId) {
+    /** The handshake's {@code last_id}: none means live from now; a malformed one is answered, then live. */
+    private Uni<Void> replayOnOpen(SocketSession session, String lastId) {
         if (lastId == null || !MessageIds.isWellFormed(lastId)) {
             if (lastId != null) {
                 session.send(error("invalid_json", "last_id must be a message id such as 1767268800123-0"));
@@ -218,18 +192,13 @@ public class ChatSocket {
             session.goLive();
             return Uni.createFrom().voidItem();
         }
+        return replay(session, lastId);
+    }
+
+    /** Sends what the client missed after {@code lastId}, then lets live messages through. */
+    private Uni<Void> replay(SocketSession session, String lastId) {
         session.startReplay(lastId);
-        int limit = config.replayLimit();
-        return store.after(session.conversation, lastId, limit + 1)
-                .invoke(missed -> {
-                    if (missed.size() > limit) {
-                        session.send("{\"type\":\"resync_required\"}");
-                    } else {
-                        for (MessageView m : missed) {
-                            session.replayMessage(m.id(), fanOut.messageFrame(m));
-                        }
-                    }
-                })
+        return fanOut.replay(session.conversation, lastId, List.of(session))
                 // Live delivery resumes whatever happened, also when the history could not be read.
                 .onTermination().invoke(session::goLive)
                 .replaceWithVoid();
@@ -239,7 +208,7 @@ public class ChatSocket {
     private Uni<Void> presenceOnline(SocketSession session) {
         return presence.join(session)
                 .invoke(online -> online.stream()
-                        .filter(user -> user != session.user.id())
+                        .filter(user -> user != session.userId)
                         .forEach(user -> session.send(events.encode(new RealtimeEvents.Presence(user, true)))))
                 .replaceWithVoid();
     }
@@ -259,9 +228,5 @@ public class ChatSocket {
             }
         }
         return null;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 32 ? s.substring(0, 32) + "…" : s;
     }
 }

@@ -29,7 +29,8 @@ final class SocketSession {
 
     final WebSocketConnection connection;
     final UUID conversation;
-    final MessageStore.Sender user;
+    /** The identity's user, which no re-authentication changes. */
+    final long userId;
     final Set<Long> participants;
     final TokenBucket messageBudget;
     private final OutboundLimits limits;
@@ -37,6 +38,7 @@ final class SocketSession {
     private final AtomicLong pendingFrames = new AtomicLong();
     private final AtomicBoolean closedForBeingSlow = new AtomicBoolean();
 
+    private volatile SocketIdentity identity;
     private boolean replaying = true;
     /** Whether this socket holds a presence lease (which its replica then renews). */
     volatile boolean countedPresent;
@@ -46,14 +48,24 @@ final class SocketSession {
     /** Id of the newest message this socket was sent, for de-duplication. */
     private String lastSentId;
 
-    SocketSession(WebSocketConnection connection, UUID conversation, MessageStore.Sender user, Set<Long> participants,
-            TokenBucket messageBudget, OutboundLimits limits) {
+    SocketSession(WebSocketConnection connection, HandshakeCheck.Accepted accepted, TokenBucket messageBudget,
+            OutboundLimits limits) {
         this.limits = limits;
         this.connection = connection;
-        this.conversation = conversation;
-        this.user = user;
-        this.participants = participants;
+        this.conversation = accepted.conversation();
+        this.identity = accepted.identity();
+        this.userId = identity.userId();
+        this.participants = accepted.participants();
         this.messageBudget = messageBudget;
+    }
+
+    SocketIdentity identity() {
+        return identity;
+    }
+
+    /** The user as messages name them (from the current token). */
+    MessageStore.Sender user() {
+        return identity.user();
     }
 
     /** A message frame of the conversation's total order (live or replayed). */
