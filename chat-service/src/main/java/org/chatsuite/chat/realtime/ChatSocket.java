@@ -1,5 +1,6 @@
 package org.chatsuite.chat.realtime;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import org.chatsuite.chat.ChatConfig;
 import org.chatsuite.chat.message.MessageIds;
 import org.chatsuite.chat.message.MessageService;
+import org.chatsuite.web.Timestamps;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,16 +40,18 @@ public class ChatSocket {
     private final MessageService messages;
     private final RealtimeEvents events;
     private final Presence presence;
+    private final TokenWatch tokens;
     private final ObjectMapper json;
     private final ChatConfig.Websocket config;
     private final SocketSession.OutboundLimits outboundLimits;
 
     ChatSocket(FanOut fanOut, MessageService messages, RealtimeEvents events,
-            Presence presence, ObjectMapper json, ChatConfig config, MeterRegistry metrics) {
+            Presence presence, TokenWatch tokens, ObjectMapper json, ChatConfig config, MeterRegistry metrics) {
         this.fanOut = fanOut;
         this.messages = messages;
         this.events = events;
         this.presence = presence;
+        this.tokens = tokens;
         this.json = json;
         this.config = config.websocket();
         this.outboundLimits = new SocketSession.OutboundLimits(this.config.outboundMaxBytes(),
@@ -63,6 +67,7 @@ public class ChatSocket {
         String lastId = queryParam(connection.handshakeRequest().query(), "last_id");
         session.startReplay(null);
         return fanOut.join(session)
+                .chain(() -> tokens.watch(session))
                 .invoke(() -> session.send(events.encode(Map.of("type", "connection_established",
                         "message", "Connected to chat", "conversation_id", session.conversation.toString()))))
                 .chain(() -> replayOnOpen(session, lastId))
@@ -106,6 +111,9 @@ public class ChatSocket {
         if (frame instanceof InboundFrame.Resume resume) {
             return replay(session, resume.lastId());
         }
+        if (frame instanceof InboundFrame.Auth auth) {
+            return reauthenticate(session, auth.token());
+        }
         if (frame instanceof InboundFrame.Ping) {
             session.send("{\"type\":\"pong\"}");
             return Uni.createFrom().voidItem();
@@ -120,6 +128,7 @@ public class ChatSocket {
             return Uni.createFrom().voidItem();
         }
         session.closed = true;
+        tokens.forget(session);
         fanOut.leave(session);
         // Also when the join is still in flight (it undoes itself when it sees "closed"). A failure
         // here is not lost either: the socket's lease then runs out and the others are told.
@@ -181,6 +190,24 @@ public class ChatSocket {
             session.send(error(e.code(), e.getMessage()));
             return Uni.createFrom().voidItem();
         }
+    }
+
+    /**
+     * {@code auth}: a newer token keeps the socket open past the current one's expiry. A refused one
+     * leaves the socket as it was, unless its token has expired meanwhile.
+     */
+    private Uni<Void> reauthenticate(SocketSession session, String token) {
+        return tokens.reauthenticate(session, token)
+                .invoke(identity -> session.send(events.encode(Map.of("type", "auth_ok",
+                        "expires_at", Timestamps.iso(identity.expiresAt())))))
+                .replaceWithVoid()
+                .onFailure(TokenWatch.Refused.class).recoverWithItem(e -> {
+                    session.send(error("invalid_token", e.getMessage()));
+                    if (!session.identity().expiresAt().isAfter(Instant.now())) {
+                        session.close(TokenWatch.TOKEN_EXPIRED);
+                    }
+                    return null;
+                });
     }
 
     /** The handshake's {@code last_id}: none means live from now; a malformed one is answered, then live. */

@@ -3,6 +3,7 @@ package org.chatsuite.chat.realtime;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import org.chatsuite.chat.message.MessageIds;
 import org.chatsuite.chat.message.MessageStore;
 import org.chatsuite.chat.message.MessageView;
 import org.chatsuite.chat.redis.RedisClients;
+import org.chatsuite.web.RevocationKeys;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -57,6 +59,7 @@ public class FanOut {
     private final MessageStore store;
     private final ObjectMapper json;
     private final int replayLimit;
+    private final TokenWatch tokens;
     private final Map<UUID, Room> rooms = new ConcurrentHashMap<>();
     // The subscriber and its state, guarded by this.
     private Redis subscriber;
@@ -65,11 +68,13 @@ public class FanOut {
     private boolean recovering;
     private volatile boolean stopped;
 
-    FanOut(RedisClients clients, MessageStore store, ObjectMapper json, ChatConfig config, MeterRegistry metrics) {
+    FanOut(RedisClients clients, MessageStore store, ObjectMapper json, TokenWatch tokens, ChatConfig config,
+            MeterRegistry metrics) {
         this.clients = clients;
         this.store = store;
         this.json = json;
         this.replayLimit = config.websocket().replayLimit();
+        this.tokens = tokens;
         metrics.gauge("chat.sockets.open", rooms, r -> r.values().stream().mapToInt(room -> room.sockets.size()).sum());
         metrics.gauge("chat.subscriptions", rooms, Map::size);
     }
@@ -124,14 +129,14 @@ public class FanOut {
         }
     }
 
-    /** Every open socket of this replica (for graceful shutdown). */
-    public Iterable<SocketSession> sessions() {
+    /** Every open socket of this replica. */
+    public List<SocketSession> sessions() {
         return rooms.values().stream().flatMap(room -> room.sockets.stream()).toList();
     }
 
     /** Subscribes, then notes the newest message id: the point a catch-up after a lost connection starts from. */
     private Uni<Void> subscribe(UUID conversation) {
-        return send(Request.cmd(Command.SUBSCRIBE).arg(Envelope.channel(conversation)))
+        return send(withRevocations(Request.cmd(Command.SUBSCRIBE).arg(Envelope.channel(conversation))))
                 .chain(() -> store.newestBefore(conversation, null, 1))
                 .invoke(newest -> {
                     Room room = rooms.get(conversation);
@@ -140,6 +145,15 @@ public class FanOut {
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    /**
+     * Every subscription also covers the revocation announcements ({@link TokenWatch}): the connection
+     * has them whenever it has a room, also after it was replaced. Subscribing again to a channel
+     * already subscribed changes nothing.
+     */
+    private static Request withRevocations(Request subscribe) {
+        return subscribe.arg(RevocationKeys.CHANNEL);
     }
 
     /** Sends on the subscriber connection. A failed send means that it is gone, also when its end went unnoticed. */
@@ -261,7 +275,7 @@ public class FanOut {
         }
         Request subscribe = Request.cmd(Command.SUBSCRIBE);
         from.keySet().forEach(conversation -> subscribe.arg(Envelope.channel(conversation)));
-        return c.send(subscribe)
+        return c.send(withRevocations(subscribe))
                 .onFailure().invoke(e -> {
                     lost(c);
                     from.keySet().forEach(conversation -> goLive(rooms.get(conversation))); // caught up next time
@@ -269,6 +283,9 @@ public class FanOut {
                 .chain(() -> Multi.createFrom().iterable(from.entrySet())
                         .onItem().transformToUni(entry -> catchUp(entry.getKey(), entry.getValue())).merge(8)
                         .collect().last())
+                // Revocations announced while the subscription was lost: a failed check is retried with
+                // the whole recovery (the replays it repeats are de-duplicated per socket).
+                .chain(() -> tokens.recheck(sessions()))
                 .replaceWithVoid();
     }
 
@@ -325,6 +342,10 @@ public class FanOut {
             return;
         }
         String channel = push.get(1).toString();
+        if (RevocationKeys.CHANNEL.equals(channel)) {
+            tokens.announced(push.get(2).toString(), sessions());
+            return;
+        }
         UUID conversation = Envelope.conversationOf(channel);
         Room room = conversation == null ? null : rooms.get(conversation);
         if (room == null) {

@@ -30,6 +30,10 @@ sealed interface InboundFrame {
     record Ping() implements InboundFrame {
     }
 
+    /** A newer access token for this socket (see TokenWatch). */
+    record Auth(String token) implements InboundFrame {
+    }
+
     /** Why a frame was not accepted: {@code code} and message of the error frame that answers it. */
     final class Refused extends Exception {
         final String code;
@@ -69,6 +73,12 @@ sealed interface InboundFrame {
                 yield new Resume(lastId);
             }
             case "ping" -> new Ping();
+            case "auth" -> {
+                if (!frame.path("token").isTextual()) {
+                    throw new Refused("invalid_token", "auth needs token, an access token");
+                }
+                yield new Auth(frame.get("token").asText());
+            }
             default -> throw new Refused("unknown_type", "Unknown frame type '" + abbreviate(type) + "'");
         };
     }

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 import org.chatsuite.chat.message.MessageIds;
 import org.chatsuite.chat.message.MessageStore;
@@ -39,6 +40,7 @@ final class SocketSession {
     private final AtomicBoolean closedForBeingSlow = new AtomicBoolean();
 
     private volatile SocketIdentity identity;
+    private long expiryTimer = -1;
     private boolean replaying = true;
     /** Whether this socket holds a presence lease (which its replica then renews). */
     volatile boolean countedPresent;
@@ -61,6 +63,31 @@ final class SocketSession {
 
     SocketIdentity identity() {
         return identity;
+    }
+
+    /** A newer token of the same user (see {@link TokenWatch#reauthenticate}). */
+    void reauthenticated(SocketIdentity newer) {
+        if (newer.userId() != userId) {
+            throw new IllegalArgumentException("a socket's user does not change");
+        }
+        identity = newer;
+    }
+
+    /** Sets the timer that closes this socket when its token expires ({@code -1}: none), cancelling the previous one. */
+    synchronized void replaceExpiryTimer(long timer, LongConsumer cancel) {
+        if (expiryTimer >= 0) {
+            cancel.accept(expiryTimer);
+        }
+        expiryTimer = closed ? -1 : timer;
+        if (closed && timer >= 0) {
+            cancel.accept(timer);
+        }
+    }
+
+    /** Closes the socket from the server's side (its close handler then cleans up). */
+    void close(CloseReason reason) {
+        connection.close(reason).subscribe().with(ok -> {
+        }, e -> LOG.debugf("closing %s: %s", connection.id(), e.toString()));
     }
 
     /** The user as messages name them (from the current token). */
@@ -142,9 +169,7 @@ final class SocketSession {
             limits.slowConsumers().increment();
             LOG.debugf("closing %s: %d frames (%d chars) not written out", connection.id(), pendingFrames.get(),
                     pendingBytes.get());
-            connection.close(new CloseReason(TRY_AGAIN_LATER, "too slow: reconnect and resume with last_id"))
-                    .subscribe().with(ok -> {
-                    }, e -> LOG.debugf("closing %s: %s", connection.id(), e.toString()));
+            close(new CloseReason(TRY_AGAIN_LATER, "too slow: reconnect and resume with last_id"));
         }
     }
 
