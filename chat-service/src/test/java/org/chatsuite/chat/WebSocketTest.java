@@ -274,6 +274,67 @@ class WebSocketTest {
     }
 
     @Test
+    void everyFrameTypeIsBudgetedPerUserOverAllTheirSockets() {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        String c = Users.conversation(ada, bob);
+        try (WsClient a1 = open(ada, c); WsClient a2 = open(ada, c)) {
+            // 30 pings on each socket: within a per-socket burst of 40, beyond the user's.
+            for (int i = 0; i < 30; i++) {
+                a1.send(Map.of("type", "ping"));
+                a2.send(Map.of("type", "ping"));
+            }
+            int pongs = 0;
+            int limited = 0;
+            for (WsClient socket : List.of(a1, a2)) {
+                for (int i = 0; i < 30; i++) {
+                    JsonNode frame = socket.next();
+                    if ("pong".equals(frame.path("type").asText())) {
+                        pongs++;
+                    } else if ("rate_limited".equals(frame.path("code").asText())) {
+                        limited++;
+                    }
+                }
+            }
+            assertThat(pongs + limited).isEqualTo(60);
+            assertThat(limited).isPositive();
+            assertThat(pongs).isBetween(40, 59);
+        }
+    }
+
+    @Test
+    void aResumeTakesTheBudgetOfTenFrames() {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        String c = Users.conversation(ada, bob);
+        try (WsClient a = open(ada, c)) {
+            // Nothing to replay, so an accepted resume has no answer: only the fifth one's refusal comes.
+            for (int i = 0; i < 5; i++) {
+                a.send(Map.of("type", "resume", "last_id", "1-0"));
+            }
+            assertThat(a.next().path("code").asText()).isEqualTo("rate_limited");
+        }
+    }
+
+    @Test
+    void aClientThatKeepsFloodingIsClosedWith1008() {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        String c = Users.conversation(ada, bob);
+        WsClient a = open(ada, c);
+        try {
+            for (int i = 0; i < 300 && !a.isClosed(); i++) {
+                a.send(Map.of("type", "typing", "is_typing", i % 2 == 0));
+            }
+        } catch (java.util.concurrent.CompletionException closedMeanwhile) {
+            // the server closed the socket while frames were still being sent
+        }
+        assertThat(a.nextOfType("error").path("code").asText()).isEqualTo("rate_limited");
+        assertThat(a.awaitCloseCode()).isEqualTo(1008);
+        a.close();
+    }
+
+    @Test
     void framesOver64KiBCloseTheSocketWith1009() {
         Users.User ada = Users.create("Ada");
         Users.User bob = Users.create("Bob");

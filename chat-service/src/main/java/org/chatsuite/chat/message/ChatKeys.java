@@ -24,6 +24,11 @@ public final class ChatKeys {
         return "chat:conv:" + conversation + ":presence-leases";
     }
 
+    /** A user's budget of WebSocket frames (redis/frame-budget.lua), shared by all their sockets. */
+    public static String frameBudget(long user) {
+        return "chat:user:" + user + ":frame-budget";
+    }
+
     public static String idempotency(UUID conversation, long sender, String clientId) {
         return "chat:conv:" + conversation + ":cid:" + sender + ":" + clientId;
     }

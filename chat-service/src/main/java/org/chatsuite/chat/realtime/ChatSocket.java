@@ -3,6 +3,7 @@ package org.chatsuite.chat.realtime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.event.Observes;
 
@@ -35,23 +36,28 @@ public class ChatSocket {
     private static final TypedKey<SocketSession> SESSION = new TypedKey<>("chat.session");
     private static final CloseReason GOING_AWAY = new CloseReason(1001, "Server shutting down");
     private static final CloseReason MESSAGE_TOO_BIG = new CloseReason(1009, "Frame larger than 64 KiB");
+    private static final CloseReason FLOODING = new CloseReason(1008, "rate limit exceeded");
+    /** A resume may replay up to the replay limit: it takes as much budget as ten other frames. */
+    private static final int RESUME_COST = 10;
 
     private final FanOut fanOut;
     private final MessageService messages;
     private final RealtimeEvents events;
     private final Presence presence;
     private final TokenWatch tokens;
+    private final FrameBudget budget;
     private final ObjectMapper json;
     private final ChatConfig.Websocket config;
     private final SocketSession.OutboundLimits outboundLimits;
 
     ChatSocket(FanOut fanOut, MessageService messages, RealtimeEvents events,
-            Presence presence, TokenWatch tokens, ObjectMapper json, ChatConfig config, MeterRegistry metrics) {
+            Presence presence, TokenWatch tokens, FrameBudget budget, ObjectMapper json, ChatConfig config, MeterRegistry metrics) {
         this.fanOut = fanOut;
         this.messages = messages;
         this.events = events;
         this.presence = presence;
         this.tokens = tokens;
+        this.budget = budget;
         this.json = json;
         this.config = config.websocket();
         this.outboundLimits = new SocketSession.OutboundLimits(this.config.outboundMaxBytes(),
@@ -61,8 +67,7 @@ public class ChatSocket {
     @OnOpen
     public Uni<Void> onOpen(WebSocketConnection connection) {
         HandshakeCheck.Accepted accepted = connection.userData().get(HandshakeCheck.ACCEPTED);
-        SocketSession session = new SocketSession(connection, accepted,
-                new TokenBucket(config.messageRate(), config.messageBurst()), outboundLimits);
+        SocketSession session = new SocketSession(connection, accepted, outboundLimits);
         connection.userData().put(SESSION, session);
         String lastId = queryParam(connection.handshakeRequest().query(), "last_id");
         session.startReplay(null);
@@ -80,20 +85,42 @@ public class ChatSocket {
                 });
     }
 
+    /** Every frame, valid or not, is taken from its user's budget first ({@link FrameBudget}). */
     @OnTextMessage
     public Uni<Void> onText(WebSocketConnection connection, String text) {
         SocketSession session = connection.userData().get(SESSION);
-        InboundFrame frame;
         try {
-            frame = InboundFrame.decode(json, text);
+            InboundFrame frame = InboundFrame.decode(json, text);
+            return withinBudget(session, frame instanceof InboundFrame.Resume ? RESUME_COST : 1,
+                    () -> handle(session, frame).onFailure().recoverWithItem(e -> {
+                        LOG.errorf(e, "frame %s on socket %s failed", frame.getClass().getSimpleName(), connection.id());
+                        session.send(error("internal", "The server could not handle this frame"));
+                        return null;
+                    }));
         } catch (InboundFrame.Refused e) {
-            session.send(error(e.code, e.getMessage()));
-            return Uni.createFrom().voidItem();
+            return withinBudget(session, 1, () -> {
+                session.send(error(e.code, e.getMessage()));
+                return Uni.createFrom().voidItem();
+            });
         }
-        return handle(session, frame).onFailure().recoverWithItem(e -> {
-            LOG.errorf(e, "frame %s on socket %s failed", frame.getClass().getSimpleName(), connection.id());
-            session.send(error("internal", "The server could not handle this frame"));
-            return null;
+    }
+
+    /**
+     * Runs {@code handler} when the user's budget has {@code cost} frames left; otherwise answers
+     * {@code rate_limited}, and closes the socket (1008) once it kept sending through a whole burst of
+     * refusals.
+     */
+    private Uni<Void> withinBudget(SocketSession session, int cost, Supplier<Uni<Void>> handler) {
+        return budget.tryTake(session.userId, cost).chain(taken -> {
+            if (taken) {
+                session.withinBudget();
+                return handler.get();
+            }
+            session.send(error("rate_limited", "Too many frames; slow down"));
+            if (session.overBudget() >= config.messageBurst()) {
+                session.close(FLOODING);
+            }
+            return Uni.createFrom().voidItem();
         });
     }
 
@@ -173,10 +200,6 @@ public class ChatSocket {
     }
 
     private Uni<Void> send(SocketSession session, InboundFrame.Message frame) {
-        if (!session.messageBudget.tryTake()) {
-            session.send(error("rate_limited", "Too many messages; slow down"));
-            return Uni.createFrom().voidItem();
-        }
         try {
             return messages.send(session.conversation, session.user(), frame.fields(), session.participants)
                     .invoke(appended -> {
@@ -201,7 +224,7 @@ public class ChatSocket {
                 .invoke(identity -> session.send(events.encode(Map.of("type", "auth_ok",
                         "expires_at", Timestamps.iso(identity.expiresAt())))))
                 .replaceWithVoid()
-                .onFailure(TokenWatch.Refused.class).recoverWithItem(e -> {
+                .onFailure(TokenWatch.InvalidToken.class).recoverWithItem(e -> {
                     session.send(error("invalid_token", e.getMessage()));
                     if (!session.identity().expiresAt().isAfter(Instant.now())) {
                         session.close(TokenWatch.TOKEN_EXPIRED);

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
@@ -33,11 +34,12 @@ final class SocketSession {
     /** The identity's user, which no re-authentication changes. */
     final long userId;
     final Set<Long> participants;
-    final TokenBucket messageBudget;
     private final OutboundLimits limits;
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicLong pendingFrames = new AtomicLong();
     private final AtomicBoolean closedForBeingSlow = new AtomicBoolean();
+    /** Frames refused for the user's budget since this socket's last accepted one. */
+    private final AtomicInteger refusedInARow = new AtomicInteger();
 
     private volatile SocketIdentity identity;
     private long expiryTimer = -1;
@@ -50,19 +52,27 @@ final class SocketSession {
     /** Id of the newest message this socket was sent, for de-duplication. */
     private String lastSentId;
 
-    SocketSession(WebSocketConnection connection, HandshakeCheck.Accepted accepted, TokenBucket messageBudget,
-            OutboundLimits limits) {
+    SocketSession(WebSocketConnection connection, HandshakeCheck.Accepted accepted, OutboundLimits limits) {
         this.limits = limits;
         this.connection = connection;
         this.conversation = accepted.conversation();
         this.identity = accepted.identity();
         this.userId = identity.userId();
         this.participants = accepted.participants();
-        this.messageBudget = messageBudget;
     }
 
     SocketIdentity identity() {
         return identity;
+    }
+
+    /** A frame of this socket was within the user's budget. */
+    void withinBudget() {
+        refusedInARow.set(0);
+    }
+
+    /** A frame of this socket was refused for the user's budget; returns how many in a row now. */
+    int overBudget() {
+        return refusedInARow.incrementAndGet();
     }
 
     /** A newer token of the same user (see {@link TokenWatch#reauthenticate}). */

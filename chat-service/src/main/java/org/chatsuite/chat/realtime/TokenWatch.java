@@ -56,8 +56,8 @@ public class TokenWatch {
     }
 
     /** Why a token given to re-authenticate was refused (the {@code invalid_token} error frame's message). */
-    static final class Refused extends RuntimeException {
-        Refused(String message) {
+    static final class InvalidToken extends RuntimeException {
+        InvalidToken(String message) {
             super(message, null, false, false);
         }
     }
@@ -118,7 +118,7 @@ public class TokenWatch {
      * Verifies a new token for an open socket like the handshake does (signature, issuer, audience,
      * expiry, not revoked) and the same user; on success it becomes the socket's identity.
      *
-     * @return the new identity; fails with {@link Refused} for a token that is not acceptable
+     * @return the new identity; fails with {@link InvalidToken} for a token that is not acceptable
      */
     Uni<SocketIdentity> reauthenticate(SocketSession session, String token) {
         // Verifying may fetch the signing keys (JWKS) over HTTP: not on the event loop.
@@ -126,13 +126,13 @@ public class TokenWatch {
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(jwt -> {
                     if (jwt.getTokenID() == null || !String.valueOf(session.userId).equals(jwt.getSubject())) {
-                        return Uni.createFrom().failure(new Refused("The token is not one of this socket's user"));
+                        return Uni.createFrom().failure(new InvalidToken("The token is not one of this socket's user"));
                     }
                     SocketIdentity identity = SocketIdentity.of(jwt);
                     return redis.value(String.class).mget(revocationKeys(identity).toArray(String[]::new))
                             .map(found -> {
                                 if (isRevoked(identity, found)) {
-                                    throw new Refused("The token was revoked");
+                                    throw new InvalidToken("The token was revoked");
                                 }
                                 session.reauthenticated(identity);
                                 scheduleExpiry(session);
@@ -145,7 +145,7 @@ public class TokenWatch {
         try {
             return parser.parse(token);
         } catch (ParseException e) {
-            throw new Refused("The token is invalid or expired");
+            throw new InvalidToken("The token is invalid or expired");
         }
     }
 
