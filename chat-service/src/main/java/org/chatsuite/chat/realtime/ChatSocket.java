@@ -50,8 +50,8 @@ public class ChatSocket {
     private final ChatConfig.Websocket config;
     private final SocketSession.OutboundLimits outboundLimits;
 
-    ChatSocket(FanOut fanOut, MessageService messages, RealtimeEvents events,
-            Presence presence, TokenWatch tokens, FrameBudget budget, ObjectMapper json, ChatConfig config, MeterRegistry metrics) {
+    ChatSocket(FanOut fanOut, MessageService messages, RealtimeEvents events, Presence presence, TokenWatch tokens,
+            FrameBudget budget, ObjectMapper json, ChatConfig config, MeterRegistry metrics) {
         this.fanOut = fanOut;
         this.messages = messages;
         this.events = events;

@@ -39,7 +39,8 @@ import io.vertx.mutiny.redis.client.Response;
  * subscribes to exactly the channels of the conversations that have a local socket (SUBSCRIBE on
  * the first, UNSUBSCRIBE after the last). Each message is turned into its frame once per replica,
  * whatever the number of local recipients. After a lost subscription the missed messages are read
- * back from the history, so live sockets see no gap.
+ * back from the history, so live sockets see no gap. The same connection carries the revocation
+ * announcements to {@link TokenWatch}.
  *
  * <p>The subscriber connection comes from a client of its own ({@link RedisClients}, pool of one): it
  * is held for as long as it lives, so it must not take a slot of the pool that commands share. There
