@@ -6,7 +6,7 @@
 -- KEYS[3] idempotency key ('' when the message has no client_id)    KEYS[4] activity sorted set
 -- ARGV[1] conversation id  ARGV[2] sender id  ARGV[3] sender name  ARGV[4] sender email
 -- ARGV[5] content  ARGV[6] client_id or ''  ARGV[7] max messages kept  ARGV[8] oldest id kept (ms)
--- ARGV[9] idempotency window (s)  ARGV[10] retention (ms)  ARGV[11] fan-out channel (realtime/Envelope.java)
+-- ARGV[9] idempotency window (s)  ARGV[10] retention (ms)  ARGV[11] fan-out channel
 -- ARGV[12..] participant ids
 -- Returns {'new'|'dup', message JSON}.
 local idempotency = KEYS[3]
