@@ -47,5 +47,6 @@ for i = 12, #ARGV do
   end
 end
 redis.call('ZADD', KEYS[4], ms, ARGV[1])
+-- The envelope of a stored message, 'M' + its JSON (the protocol's envelopes: realtime/Envelope.java).
 redis.call('PUBLISH', ARGV[11], 'M' .. message)
 return {'new', message}

@@ -37,11 +37,14 @@ public interface ChatConfig {
         @WithDefault("1000")
         int replayLimit();
 
-        /** Per-socket sustained message rate (messages per second). */
+        /**
+         * Sustained rate of WebSocket messages (client frames of every type) per user, over all their
+         * sockets on every replica, per second.
+         */
         @WithDefault("20")
         double messageRate();
 
-        /** Per-socket burst of messages. */
+        /** Burst of client frames per user; also how many refused in a row close a socket (1008). */
         @WithDefault("40")
         int messageBurst();
 

@@ -254,23 +254,81 @@ class WebSocketTest {
             for (int i = 0; i < 60; i++) {
                 a.send(Map.of("type", "message", "content", "flood " + i));
             }
-            int delivered = 0;
-            int limited = 0;
-            for (int i = 0; i < 60; i++) {
-                JsonNode frame = a.next();
-                if ("message".equals(frame.path("type").asText())) {
-                    delivered++;
-                } else if ("rate_limited".equals(frame.path("code").asText())) {
-                    limited++;
-                }
-            }
-            assertThat(delivered + limited).isEqualTo(60);
-            assertThat(limited).isPositive();
-            assertThat(delivered).isBetween(40, 59);
+            int delivered = assertSomeRateLimited(List.of(a), 60, "message");
             int stored = ada.api().when().get("/api/chat/conversations/" + c + "/messages/").then().extract()
                     .path("data.total");
             assertThat(stored).isEqualTo(delivered);
         }
+    }
+
+    @Test
+    void everyFrameTypeIsBudgetedPerUserOverAllTheirSockets() {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        String c = Users.conversation(ada, bob);
+        try (WsClient a1 = open(ada, c); WsClient a2 = open(ada, c)) {
+            // 30 pings on each socket: within a per-socket burst of 40, beyond the user's.
+            for (int i = 0; i < 30; i++) {
+                a1.send(Map.of("type", "ping"));
+                a2.send(Map.of("type", "ping"));
+            }
+            assertSomeRateLimited(List.of(a1, a2), 30, "pong");
+        }
+    }
+
+    /**
+     * Reads {@code each} answers from every socket: each is {@code answer} or a {@code rate_limited}
+     * error, some are refused, and the budget's burst of 40 was let through. Returns the answers.
+     */
+    private static int assertSomeRateLimited(List<WsClient> sockets, int each, String answer) {
+        int answered = 0;
+        int limited = 0;
+        for (WsClient socket : sockets) {
+            for (int i = 0; i < each; i++) {
+                JsonNode frame = socket.next();
+                if (answer.equals(frame.path("type").asText())) {
+                    answered++;
+                } else if ("rate_limited".equals(frame.path("code").asText())) {
+                    limited++;
+                }
+            }
+        }
+        assertThat(answered + limited).isEqualTo(sockets.size() * each);
+        assertThat(limited).isPositive();
+        assertThat(answered).isBetween(40, sockets.size() * each - 1);
+        return answered;
+    }
+
+    @Test
+    void aResumeTakesTheBudgetOfTenFrames() {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        String c = Users.conversation(ada, bob);
+        try (WsClient a = open(ada, c)) {
+            // Nothing to replay, so an accepted resume has no answer: only the fifth one's refusal comes.
+            for (int i = 0; i < 5; i++) {
+                a.send(Map.of("type", "resume", "last_id", "1-0"));
+            }
+            assertThat(a.next().path("code").asText()).isEqualTo("rate_limited");
+        }
+    }
+
+    @Test
+    void aClientThatKeepsFloodingIsClosedWith1008() {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        String c = Users.conversation(ada, bob);
+        WsClient a = open(ada, c);
+        try {
+            for (int i = 0; i < 300 && !a.isClosed(); i++) {
+                a.send(Map.of("type", "typing", "is_typing", i % 2 == 0));
+            }
+        } catch (java.util.concurrent.CompletionException closedMeanwhile) {
+            // the server closed the socket while frames were still being sent
+        }
+        assertThat(a.nextOfType("error").path("code").asText()).isEqualTo("rate_limited");
+        assertThat(a.awaitCloseCode()).isEqualTo(1008);
+        a.close();
     }
 
     @Test

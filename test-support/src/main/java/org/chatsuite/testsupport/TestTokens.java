@@ -27,6 +27,11 @@ public final class TestTokens {
         return sign(claims(userId, email, ISSUER, Instant.now().plusSeconds(900)), TestKeys.current().privateKey());
     }
 
+    /** A valid token that expires at {@code expiresAt} (JWT time: whole seconds). */
+    public static String expiringAt(long userId, String email, Instant expiresAt) {
+        return sign(claims(userId, email, ISSUER, expiresAt), TestKeys.current().privateKey());
+    }
+
     public static String expired(long userId, String email) {
         JwtClaimsBuilder claims = claims(userId, email, ISSUER, Instant.now().minusSeconds(600));
         claims.issuedAt(Instant.now().minusSeconds(1200));

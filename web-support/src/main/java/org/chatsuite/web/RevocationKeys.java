@@ -6,6 +6,13 @@ package org.chatsuite.web;
  */
 public final class RevocationKeys {
 
+    /**
+     * Pub/sub channel on which every revocation is announced as well, for verifiers that hold a token
+     * beyond one request (chat-service's open sockets): {@code jti:<jti>} or {@code sid:<sid>}, published
+     * after the key above is set.
+     */
+    public static final String CHANNEL = "revoked:events";
+
     private RevocationKeys() {
     }
 

@@ -2,7 +2,7 @@ package org.chatsuite.chat.message;
 
 import java.util.UUID;
 
-/** The Redis keys and channels of chat-service. */
+/** The Redis keys of chat-service (the real-time channels are the protocol's: realtime/Envelope). */
 public final class ChatKeys {
 
     /** Conversation id -> time (ms) of its last message. */
@@ -19,21 +19,17 @@ public final class ChatKeys {
         return "chat:conv:" + conversation + ":unread";
     }
 
-    public static String readMarkers(UUID conversation) {
-        return "chat:conv:" + conversation + ":read";
-    }
-
     /** A sorted set of socket leases (redis/presence.lua); the older ":presence" hash of counters is not read any more. */
     public static String presence(UUID conversation) {
         return "chat:conv:" + conversation + ":presence-leases";
     }
 
-    public static String idempotency(UUID conversation, long sender, String clientId) {
-        return "chat:conv:" + conversation + ":cid:" + sender + ":" + clientId;
+    /** A user's budget of WebSocket frames (redis/frame-budget.lua), shared by all their sockets. */
+    public static String frameBudget(long user) {
+        return "chat:user:" + user + ":frame-budget";
     }
 
-    /** Pub/sub channel of every real-time event of one conversation. */
-    public static String events(UUID conversation) {
-        return "chat:conv:" + conversation + ":events";
+    public static String idempotency(UUID conversation, long sender, String clientId) {
+        return "chat:conv:" + conversation + ":cid:" + sender + ":" + clientId;
     }
 }

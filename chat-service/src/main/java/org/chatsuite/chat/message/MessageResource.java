@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.chatsuite.chat.conversation.Membership;
+import org.chatsuite.chat.realtime.RealtimeEvents;
 import org.chatsuite.web.ApiException;
 import org.chatsuite.web.ApiResponse;
 import org.chatsuite.web.QueryParams;
@@ -86,7 +87,7 @@ public class MessageResource {
             page = new ArrayList<>(window.subList(0, Math.min(limit, window.size())));
             Collections.reverse(page);
         }
-        store.markRead(id, caller(), null).await().atMost(REDIS_WAIT);
+        store.resetUnread(id, caller()).await().atMost(REDIS_WAIT);
         return ApiResponse.ok(new History(id, page, page.size(), total, hasMore));
     }
 

@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.chatsuite.chat.ChatConfig;
+import org.chatsuite.chat.realtime.RealtimeEvents;
 import org.chatsuite.web.Timestamps;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -120,13 +121,13 @@ public class MessageService {
     }
 
     /**
-     * Marks the conversation read for {@code user} up to {@code lastReadId} (default: its newest
-     * message), resets the unread count and tells the other participants.
+     * Marks the conversation read for {@code user}: resets the unread count and tells the other
+     * participants up to which message ({@code lastReadId}, default: the newest) the user has read.
      */
     public Uni<RealtimeEvents.Read> markRead(UUID conversation, long user, String lastReadId) {
         Uni<String> upTo = lastReadId != null ? Uni.createFrom().item(lastReadId)
                 : store.last(conversation).map(last -> last.map(MessageView::id).orElse(null));
-        return upTo.chain(id -> store.markRead(conversation, user, id)
+        return upTo.chain(id -> store.resetUnread(conversation, user)
                 .chain(() -> {
                     RealtimeEvents.Read read = new RealtimeEvents.Read(user, id, Timestamps.iso(Instant.now()));
                     return events.toOthers(conversation, user, read).replaceWith(read);

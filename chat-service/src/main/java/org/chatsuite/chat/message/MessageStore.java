@@ -13,6 +13,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.chatsuite.chat.ChatConfig;
+import org.chatsuite.chat.realtime.Envelope;
 import org.chatsuite.web.LuaScript;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -28,7 +29,7 @@ import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Messages live in Redis only: one stream per conversation (ids that sort, range reads, trimming),
- * unread counters and read markers in hashes, last activity in a sorted set.
+ * unread counters in a hash, last activity in a sorted set.
  */
 @ApplicationScoped
 public class MessageStore {
@@ -71,7 +72,7 @@ public class MessageStore {
         args.add(String.valueOf(oldestKept));
         args.add(String.valueOf(config.idempotencyWindow().toSeconds()));
         args.add(String.valueOf(config.retention().toMillis()));
-        args.add(ChatKeys.events(conversation));
+        args.add(Envelope.channel(conversation));
         participants.forEach(p -> args.add(String.valueOf(p)));
         return appendScript.run(redis, keys, args)
                 .map(this::appended);
@@ -120,12 +121,9 @@ public class MessageStore {
                 .map(count -> count == null ? 0L : Math.max(0L, Long.parseLong(count)));
     }
 
-    /** Resets the user's unread count and records how far they have read. */
-    public Uni<Void> markRead(UUID conversation, long user, String lastReadId) {
-        Uni<Void> reset = hashes.hset(ChatKeys.unread(conversation), String.valueOf(user), "0").replaceWithVoid();
-        return lastReadId == null ? reset
-                : reset.chain(() -> hashes.hset(ChatKeys.readMarkers(conversation), String.valueOf(user), lastReadId)
-                        .replaceWithVoid());
+    /** Resets the user's unread count. */
+    public Uni<Void> resetUnread(UUID conversation, long user) {
+        return hashes.hset(ChatKeys.unread(conversation), String.valueOf(user), "0").replaceWithVoid();
     }
 
     /** Time (ms) of each conversation's last message; conversations without messages are absent. */

@@ -1,19 +1,18 @@
 package org.chatsuite.chat.realtime;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.event.Observes;
 
 import org.chatsuite.chat.ChatConfig;
 import org.chatsuite.chat.message.MessageIds;
 import org.chatsuite.chat.message.MessageService;
-import org.chatsuite.chat.message.MessageStore;
-import org.chatsuite.chat.message.MessageView;
-import org.chatsuite.chat.message.RealtimeEvents;
+import org.chatsuite.web.Timestamps;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,23 +36,28 @@ public class ChatSocket {
     private static final TypedKey<SocketSession> SESSION = new TypedKey<>("chat.session");
     private static final CloseReason GOING_AWAY = new CloseReason(1001, "Server shutting down");
     private static final CloseReason MESSAGE_TOO_BIG = new CloseReason(1009, "Frame larger than 64 KiB");
+    private static final CloseReason FLOODING = new CloseReason(1008, "rate limit exceeded");
+    /** A resume may replay up to the replay limit: it takes as much budget as ten other frames. */
+    private static final int RESUME_COST = 10;
 
     private final FanOut fanOut;
-    private final MessageStore store;
     private final MessageService messages;
     private final RealtimeEvents events;
     private final Presence presence;
+    private final TokenWatch tokens;
+    private final FrameBudget budget;
     private final ObjectMapper json;
     private final ChatConfig.Websocket config;
     private final SocketSession.OutboundLimits outboundLimits;
 
-    ChatSocket(FanOut fanOut, MessageStore store, MessageService messages, RealtimeEvents events,
-            Presence presence, ObjectMapper json, ChatConfig config, MeterRegistry metrics) {
+    ChatSocket(FanOut fanOut, MessageService messages, RealtimeEvents events, Presence presence, TokenWatch tokens,
+            FrameBudget budget, ObjectMapper json, ChatConfig config, MeterRegistry metrics) {
         this.fanOut = fanOut;
-        this.store = store;
         this.messages = messages;
         this.events = events;
         this.presence = presence;
+        this.tokens = tokens;
+        this.budget = budget;
         this.json = json;
         this.config = config.websocket();
         this.outboundLimits = new SocketSession.OutboundLimits(this.config.outboundMaxBytes(),
@@ -62,19 +66,16 @@ public class ChatSocket {
 
     @OnOpen
     public Uni<Void> onOpen(WebSocketConnection connection) {
-        var data = connection.userData();
-        UUID conversation = UUID.fromString(data.get(HandshakeCheck.CONVERSATION));
-        MessageStore.Sender user = new MessageStore.Sender(data.get(HandshakeCheck.USER_ID),
-                data.get(HandshakeCheck.USER_NAME), data.get(HandshakeCheck.USER_EMAIL));
-        SocketSession session = new SocketSession(connection, conversation, user, data.get(HandshakeCheck.PARTICIPANTS),
-                new TokenBucket(config.messageRate(), config.messageBurst()), outboundLimits);
-        data.put(SESSION, session);
+        HandshakeCheck.Accepted accepted = connection.userData().get(HandshakeCheck.ACCEPTED);
+        SocketSession session = new SocketSession(connection, accepted, outboundLimits);
+        connection.userData().put(SESSION, session);
         String lastId = queryParam(connection.handshakeRequest().query(), "last_id");
         session.startReplay(null);
         return fanOut.join(session)
+                .chain(() -> tokens.watch(session))
                 .invoke(() -> session.send(events.encode(Map.of("type", "connection_established",
-                        "message", "Connected to chat", "conversation_id", conversation.toString()))))
-                .chain(() -> replay(session, lastId))
+                        "message", "Connected to chat", "conversation_id", session.conversation.toString()))))
+                .chain(() -> replayOnOpen(session, lastId))
                 .chain(() -> presenceOnline(session))
                 .onFailure().recoverWithUni(e -> {
                     LOG.errorf(e, "opening socket %s failed", connection.id());
@@ -84,41 +85,67 @@ public class ChatSocket {
                 });
     }
 
+    /** Every frame, valid or not, is taken from its user's budget first ({@link FrameBudget}). */
     @OnTextMessage
     public Uni<Void> onText(WebSocketConnection connection, String text) {
         SocketSession session = connection.userData().get(SESSION);
-        JsonNode frame;
         try {
-            frame = json.readTree(text);
-        } catch (Exception e) {
-            session.send(error("invalid_json", "Frame is not valid JSON"));
-            return Uni.createFrom().voidItem();
+            InboundFrame frame = InboundFrame.decode(json, text);
+            return withinBudget(session, frame instanceof InboundFrame.Resume ? RESUME_COST : 1,
+                    () -> handle(session, frame).onFailure().recoverWithItem(e -> {
+                        LOG.errorf(e, "frame %s on socket %s failed", frame.getClass().getSimpleName(), connection.id());
+                        session.send(error("internal", "The server could not handle this frame"));
+                        return null;
+                    }));
+        } catch (InboundFrame.Refused e) {
+            return withinBudget(session, 1, () -> {
+                session.send(error(e.code, e.getMessage()));
+                return Uni.createFrom().voidItem();
+            });
         }
-        if (frame == null || !frame.isObject()) {
-            session.send(error("invalid_json", "Frame must be a JSON object"));
+    }
+
+    /**
+     * Runs {@code handler} when the user's budget has {@code cost} frames left; otherwise answers
+     * {@code rate_limited}, and closes the socket (1008) once it kept sending through a whole burst of
+     * refusals.
+     */
+    private Uni<Void> withinBudget(SocketSession session, int cost, Supplier<Uni<Void>> handler) {
+        return budget.tryTake(session.userId, cost).chain(taken -> {
+            if (taken) {
+                session.withinBudget();
+                return handler.get();
+            }
+            session.send(error("rate_limited", "Too many frames; slow down"));
+            if (session.overBudget() >= config.messageBurst()) {
+                session.close(FLOODING);
+            }
             return Uni.createFrom().voidItem();
-        }
-        String type = frame.path("type").asText("");
-        Uni<Void> handled = switch (type) {
-            case "message" -> send(session, frame);
-            case "typing" -> events.toOthers(session.conversation, session.user.id(),
-                    new RealtimeEvents.Typing(session.user.id(), session.user.name(), frame.path("is_typing").asBoolean(true)));
-            case "read" -> read(session, frame);
-            case "resume" -> resume(session, frame);
-            case "ping" -> {
-                session.send("{\"type\":\"pong\"}");
-                yield Uni.createFrom().voidItem();
-            }
-            default -> {
-                session.send(error("unknown_type", "Unknown frame type '" + abbreviate(type) + "'"));
-                yield Uni.createFrom().voidItem();
-            }
-        };
-        return handled.onFailure().recoverWithItem(e -> {
-            LOG.errorf(e, "frame of type %s on socket %s failed", type, connection.id());
-            session.send(error("internal", "The server could not handle this frame"));
-            return null;
         });
+    }
+
+    private Uni<Void> handle(SocketSession session, InboundFrame frame) {
+        if (frame instanceof InboundFrame.Message message) {
+            return send(session, message);
+        }
+        if (frame instanceof InboundFrame.Typing typing) {
+            return events.toOthers(session.conversation, session.userId,
+                    new RealtimeEvents.Typing(session.userId, session.user().name(), typing.isTyping()));
+        }
+        if (frame instanceof InboundFrame.Read read) {
+            return messages.markRead(session.conversation, session.userId, read.lastReadId()).replaceWithVoid();
+        }
+        if (frame instanceof InboundFrame.Resume resume) {
+            return replay(session, resume.lastId());
+        }
+        if (frame instanceof InboundFrame.Auth auth) {
+            return reauthenticate(session, auth.token());
+        }
+        if (frame instanceof InboundFrame.Ping) {
+            session.send("{\"type\":\"pong\"}");
+            return Uni.createFrom().voidItem();
+        }
+        throw new IllegalStateException("no handler for " + frame);
     }
 
     @OnClose
@@ -128,6 +155,7 @@ public class ChatSocket {
             return Uni.createFrom().voidItem();
         }
         session.closed = true;
+        tokens.forget(session);
         fanOut.leave(session);
         // Also when the join is still in flight (it undoes itself when it sees "closed"). A failure
         // here is not lost either: the socket's lease then runs out and the others are told.
@@ -171,13 +199,9 @@ public class ChatSocket {
         }
     }
 
-    private Uni<Void> send(SocketSession session, JsonNode frame) {
-        if (!session.messageBudget.tryTake()) {
-            session.send(error("rate_limited", "Too many messages; slow down"));
-            return Uni.createFrom().voidItem();
-        }
+    private Uni<Void> send(SocketSession session, InboundFrame.Message frame) {
         try {
-            return messages.send(session.conversation, session.user, frame, session.participants)
+            return messages.send(session.conversation, session.user(), frame.fields(), session.participants)
                     .invoke(appended -> {
                         if (appended.duplicate()) {
                             // Nothing new was published: send the original back to this socket only.
@@ -191,26 +215,26 @@ public class ChatSocket {
         }
     }
 
-    private Uni<Void> read(SocketSession session, JsonNode frame) {
-        String lastReadId = frame.hasNonNull("last_read_id") ? frame.get("last_read_id").asText() : null;
-        if (lastReadId != null && !MessageIds.isWellFormed(lastReadId)) {
-            session.send(error("invalid_json", "last_read_id must be a message id"));
-            return Uni.createFrom().voidItem();
-        }
-        return messages.markRead(session.conversation, session.user.id(), lastReadId).replaceWithVoid();
+    /**
+     * {@code auth}: a newer token keeps the socket open past the current one's expiry. A refused one
+     * leaves the socket as it was, unless its token has expired meanwhile.
+     */
+    private Uni<Void> reauthenticate(SocketSession session, String token) {
+        return tokens.reauthenticate(session, token)
+                .invoke(identity -> session.send(events.encode(Map.of("type", "auth_ok",
+                        "expires_at", Timestamps.iso(identity.expiresAt())))))
+                .replaceWithVoid()
+                .onFailure(TokenWatch.InvalidToken.class).recoverWithItem(e -> {
+                    session.send(error("invalid_token", e.getMessage()));
+                    if (!session.identity().expiresAt().isAfter(Instant.now())) {
+                        session.close(TokenWatch.TOKEN_EXPIRED);
+                    }
+                    return null;
+                });
     }
 
-    private Uni<Void> resume(SocketSession session, JsonNode frame) {
-        String lastId = frame.path("last_id").asText(null);
-        if (!MessageIds.isWellFormed(lastId)) {
-            session.send(error("invalid_json", "resume needs last_id, a message id"));
-            return Uni.createFrom().voidItem();
-        }
-        return replay(session, lastId);
-    }
-
-    /** Sends what the client missed after {@code lastId}, then lets live messages through. */
-    private Uni<Void> replay(SocketSession session, String lastId) {
+    /** The handshake's {@code last_id}: none means live from now; a malformed one is answered, then live. */
+    private Uni<Void> replayOnOpen(SocketSession session, String lastId) {
         if (lastId == null || !MessageIds.isWellFormed(lastId)) {
             if (lastId != null) {
                 session.send(error("invalid_json", "last_id must be a message id such as 1767268800123-0"));
@@ -218,18 +242,13 @@ public class ChatSocket {
             session.goLive();
             return Uni.createFrom().voidItem();
         }
+        return replay(session, lastId);
+    }
+
+    /** Sends what the client missed after {@code lastId}, then lets live messages through. */
+    private Uni<Void> replay(SocketSession session, String lastId) {
         session.startReplay(lastId);
-        int limit = config.replayLimit();
-        return store.after(session.conversation, lastId, limit + 1)
-                .invoke(missed -> {
-                    if (missed.size() > limit) {
-                        session.send("{\"type\":\"resync_required\"}");
-                    } else {
-                        for (MessageView m : missed) {
-                            session.replayMessage(m.id(), fanOut.messageFrame(m));
-                        }
-                    }
-                })
+        return fanOut.replay(session.conversation, lastId, List.of(session))
                 // Live delivery resumes whatever happened, also when the history could not be read.
                 .onTermination().invoke(session::goLive)
                 .replaceWithVoid();
@@ -239,7 +258,7 @@ public class ChatSocket {
     private Uni<Void> presenceOnline(SocketSession session) {
         return presence.join(session)
                 .invoke(online -> online.stream()
-                        .filter(user -> user != session.user.id())
+                        .filter(user -> user != session.userId)
                         .forEach(user -> session.send(events.encode(new RealtimeEvents.Presence(user, true)))))
                 .replaceWithVoid();
     }
@@ -259,9 +278,5 @@ public class ChatSocket {
             }
         }
         return null;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 32 ? s.substring(0, 32) + "…" : s;
     }
 }

@@ -1,6 +1,7 @@
 package org.chatsuite.chat.realtime;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +13,12 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.chatsuite.chat.message.ChatKeys;
+import org.chatsuite.chat.ChatConfig;
+import org.chatsuite.chat.message.MessageIds;
 import org.chatsuite.chat.message.MessageStore;
 import org.chatsuite.chat.message.MessageView;
 import org.chatsuite.chat.redis.RedisClients;
+import org.chatsuite.web.RevocationKeys;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -36,7 +39,8 @@ import io.vertx.mutiny.redis.client.Response;
  * subscribes to exactly the channels of the conversations that have a local socket (SUBSCRIBE on
  * the first, UNSUBSCRIBE after the last). Each message is turned into its frame once per replica,
  * whatever the number of local recipients. After a lost subscription the missed messages are read
- * back from the history, so live sockets see no gap.
+ * back from the history, so live sockets see no gap. The same connection carries the revocation
+ * announcements to {@link TokenWatch}.
  *
  * <p>The subscriber connection comes from a client of its own ({@link RedisClients}, pool of one): it
  * is held for as long as it lives, so it must not take a slot of the pool that commands share. There
@@ -47,7 +51,6 @@ import io.vertx.mutiny.redis.client.Response;
 public class FanOut {
 
     private static final Logger LOG = Logger.getLogger(FanOut.class);
-    private static final int CATCH_UP_LIMIT = 1000;
 
     private static final Duration FIRST_RETRY = Duration.ofMillis(200);
     private static final Duration LAST_RETRY = Duration.ofSeconds(5);
@@ -56,6 +59,8 @@ public class FanOut {
     private final RedisClients clients;
     private final MessageStore store;
     private final ObjectMapper json;
+    private final int replayLimit;
+    private final TokenWatch tokens;
     private final Map<UUID, Room> rooms = new ConcurrentHashMap<>();
     // The subscriber and its state, guarded by this.
     private Redis subscriber;
@@ -64,10 +69,13 @@ public class FanOut {
     private boolean recovering;
     private volatile boolean stopped;
 
-    FanOut(RedisClients clients, MessageStore store, ObjectMapper json, MeterRegistry metrics) {
+    FanOut(RedisClients clients, MessageStore store, ObjectMapper json, TokenWatch tokens, ChatConfig config,
+            MeterRegistry metrics) {
         this.clients = clients;
         this.store = store;
         this.json = json;
+        this.replayLimit = config.websocket().replayLimit();
+        this.tokens = tokens;
         metrics.gauge("chat.sockets.open", rooms, r -> r.values().stream().mapToInt(room -> room.sockets.size()).sum());
         metrics.gauge("chat.subscriptions", rooms, Map::size);
     }
@@ -77,6 +85,13 @@ public class FanOut {
         final Set<SocketSession> sockets = ConcurrentHashMap.newKeySet();
         volatile String lastMessageId;
         Uni<Void> subscribed;
+
+        /** Notes a message given to the sockets; never moves back (a catch-up may end after a newer live one). */
+        synchronized void advanceTo(String id) {
+            if (id != null && (lastMessageId == null || MessageIds.compare(id, lastMessageId) > 0)) {
+                lastMessageId = id;
+            }
+        }
     }
 
     /** Adds a socket; completes once this replica is subscribed to its conversation. */
@@ -108,29 +123,38 @@ public class FanOut {
             room.sockets.remove(session);
             if (room.sockets.isEmpty()) {
                 rooms.remove(session.conversation);
-                send(Request.cmd(Command.UNSUBSCRIBE).arg(ChatKeys.events(session.conversation)))
+                send(Request.cmd(Command.UNSUBSCRIBE).arg(Envelope.channel(session.conversation)))
                         .subscribe().with(ok -> {
                         }, e -> LOG.debugf("unsubscribe failed: %s", e.toString()));
             }
         }
     }
 
-    /** Every open socket of this replica (for graceful shutdown). */
-    public Iterable<SocketSession> sessions() {
+    /** Every open socket of this replica. */
+    public List<SocketSession> sessions() {
         return rooms.values().stream().flatMap(room -> room.sockets.stream()).toList();
     }
 
     /** Subscribes, then notes the newest message id: the point a catch-up after a lost connection starts from. */
     private Uni<Void> subscribe(UUID conversation) {
-        return send(Request.cmd(Command.SUBSCRIBE).arg(ChatKeys.events(conversation)))
+        return send(withRevocations(Request.cmd(Command.SUBSCRIBE).arg(Envelope.channel(conversation))))
                 .chain(() -> store.newestBefore(conversation, null, 1))
                 .invoke(newest -> {
                     Room room = rooms.get(conversation);
-                    if (room != null && room.lastMessageId == null && !newest.isEmpty()) {
-                        room.lastMessageId = newest.get(0).id();
+                    if (room != null && !newest.isEmpty()) {
+                        room.advanceTo(newest.get(0).id());
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    /**
+     * Every subscription also covers the revocation announcements ({@link TokenWatch}): the connection
+     * has them whenever it has a room, also after it was replaced. Subscribing again to a channel
+     * already subscribed changes nothing.
+     */
+    private static Request withRevocations(Request subscribe) {
+        return subscribe.arg(RevocationKeys.CHANNEL);
     }
 
     /** Sends on the subscriber connection. A failed send means that it is gone, also when its end went unnoticed. */
@@ -251,8 +275,8 @@ public class FanOut {
             return Uni.createFrom().voidItem();
         }
         Request subscribe = Request.cmd(Command.SUBSCRIBE);
-        from.keySet().forEach(conversation -> subscribe.arg(ChatKeys.events(conversation)));
-        return c.send(subscribe)
+        from.keySet().forEach(conversation -> subscribe.arg(Envelope.channel(conversation)));
+        return c.send(withRevocations(subscribe))
                 .onFailure().invoke(e -> {
                     lost(c);
                     from.keySet().forEach(conversation -> goLive(rooms.get(conversation))); // caught up next time
@@ -260,6 +284,9 @@ public class FanOut {
                 .chain(() -> Multi.createFrom().iterable(from.entrySet())
                         .onItem().transformToUni(entry -> catchUp(entry.getKey(), entry.getValue())).merge(8)
                         .collect().last())
+                // Revocations announced while the subscription was lost: a failed check is retried with
+                // the whole recovery (the replays it repeats are de-duplicated per socket).
+                .chain(() -> tokens.recheck(sessions()))
                 .replaceWithVoid();
     }
 
@@ -269,18 +296,8 @@ public class FanOut {
         if (room == null) {
             return Uni.createFrom().voidItem(); // its last socket left meanwhile
         }
-        return store.after(conversation, from, CATCH_UP_LIMIT + 1)
-                .invoke(missed -> {
-                    if (missed.size() > CATCH_UP_LIMIT) {
-                        room.sockets.forEach(s -> s.send(RESYNC_REQUIRED));
-                    } else {
-                        for (MessageView m : missed) {
-                            String frame = messageFrame(m);
-                            room.lastMessageId = m.id();
-                            room.sockets.forEach(s -> s.replayMessage(m.id(), frame));
-                        }
-                    }
-                })
+        return replay(conversation, from, room.sockets)
+                .invoke(newest -> room.advanceTo(newest))
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("could not catch up %s after re-subscribing: %s", conversation, e.toString());
@@ -296,50 +313,64 @@ public class FanOut {
         }
     }
 
+    /**
+     * Sends the stored messages after {@code after} to the sockets, in history order, or
+     * {@code resync_required} when there are more than the replay limit. The one replay of the
+     * protocol: on connecting, on {@code resume}, and after a lost subscription.
+     *
+     * @return the id of the newest message sent, {@code null} when none was
+     */
+    Uni<String> replay(UUID conversation, String after, Collection<SocketSession> sockets) {
+        return store.after(conversation, after, replayLimit + 1)
+                .map(missed -> {
+                    if (missed.size() > replayLimit) {
+                        sockets.forEach(s -> s.send(RESYNC_REQUIRED));
+                        return null;
+                    }
+                    String newest = null;
+                    for (MessageView m : missed) {
+                        String frame = messageFrame(m);
+                        sockets.forEach(s -> s.replayMessage(m.id(), frame));
+                        newest = m.id();
+                    }
+                    return newest;
+                });
+    }
+
     private void onPush(Response push) {
         // Push messages are ["message", channel, payload]; subscribe confirmations are ignored.
         if (push.size() < 3 || !"message".equals(push.get(0).toString())) {
             return;
         }
         String channel = push.get(1).toString();
-        UUID conversation = UUID.fromString(channel.substring("chat:conv:".length(), channel.length() - ":events".length()));
-        String payload = push.get(2).toString();
+        if (RevocationKeys.CHANNEL.equals(channel)) {
+            tokens.announced(push.get(2).toString(), sessions());
+            return;
+        }
+        UUID conversation = Envelope.conversationOf(channel);
+        Room room = conversation == null ? null : rooms.get(conversation);
+        if (room == null) {
+            return;
+        }
         try {
-            dispatch(conversation, payload);
+            Envelope.Payload payload = Envelope.decode(push.get(2).toString());
+            if (payload instanceof Envelope.Message message) {
+                deliver(room, MessageView.of(store.parseAppended(message.json())));
+            } else if (payload instanceof Envelope.ToOthers event) {
+                room.sockets.forEach(s -> {
+                    if (s.userId != event.except()) {
+                        s.deliverEvent(event.frame());
+                    }
+                });
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "could not dispatch an event of %s", conversation);
         }
     }
 
-    private void dispatch(UUID conversation, String payload) {
-        Room room = rooms.get(conversation);
-        if (room == null) {
-            return;
-        }
-        switch (payload.charAt(0)) {
-            case 'M' -> deliver(conversation, MessageView.of(store.parseAppended(payload.substring(1))));
-            case 'A' -> room.sockets.forEach(s -> s.deliverEvent(payload.substring(1)));
-            case 'O' -> {
-                int colon = payload.indexOf(':');
-                long except = Long.parseLong(payload, 1, colon, 10);
-                String frame = payload.substring(colon + 1);
-                room.sockets.forEach(s -> {
-                    if (s.user.id() != except) {
-                        s.deliverEvent(frame);
-                    }
-                });
-            }
-            default -> LOG.warnf("unknown event on %s", conversation);
-        }
-    }
-
-    private void deliver(UUID conversation, MessageView message) {
-        Room room = rooms.get(conversation);
-        if (room == null) {
-            return;
-        }
+    private void deliver(Room room, MessageView message) {
         String frame = messageFrame(message);
-        room.lastMessageId = message.id();
+        room.advanceTo(message.id());
         room.sockets.forEach(s -> s.deliverMessage(message.id(), frame));
     }
 

@@ -21,11 +21,11 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 @ApplicationScoped
 public class HandshakeCheck implements HttpUpgradeCheck {
 
-    static final TypedKey<Long> USER_ID = TypedKey.forLong("chat.user-id");
-    static final TypedKey<String> USER_NAME = TypedKey.forString("chat.user-name");
-    static final TypedKey<String> USER_EMAIL = TypedKey.forString("chat.user-email");
-    static final TypedKey<String> CONVERSATION = TypedKey.forString("chat.conversation");
-    static final TypedKey<Set<Long>> PARTICIPANTS = new TypedKey<>("chat.participants");
+    static final TypedKey<Accepted> ACCEPTED = new TypedKey<>("chat.accepted");
+
+    /** What the handshake established, for the socket it opens. */
+    record Accepted(SocketIdentity identity, UUID conversation, Set<Long> participants) {
+    }
 
     private final Membership membership;
 
@@ -61,12 +61,8 @@ public class HandshakeCheck implements HttpUpgradeCheck {
                                 if (!members.get().contains(user)) {
                                     return CheckResult.rejectUpgrade(403);
                                 }
-                                var sender = org.chatsuite.chat.message.Senders.of(jwt);
-                                context.userData().put(USER_ID, user);
-                                context.userData().put(USER_NAME, sender.name());
-                                context.userData().put(USER_EMAIL, sender.email());
-                                context.userData().put(CONVERSATION, conversation.toString());
-                                context.userData().put(PARTICIPANTS, members.get());
+                                context.userData().put(ACCEPTED,
+                                        new Accepted(SocketIdentity.of(jwt), conversation, members.get()));
                                 return CheckResult.permitUpgrade();
                             });
                 });

@@ -4,7 +4,9 @@ import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 import org.chatsuite.chat.message.MessageIds;
 import org.chatsuite.chat.message.MessageStore;
@@ -29,14 +31,18 @@ final class SocketSession {
 
     final WebSocketConnection connection;
     final UUID conversation;
-    final MessageStore.Sender user;
+    /** The identity's user, which no re-authentication changes. */
+    final long userId;
     final Set<Long> participants;
-    final TokenBucket messageBudget;
     private final OutboundLimits limits;
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicLong pendingFrames = new AtomicLong();
     private final AtomicBoolean closedForBeingSlow = new AtomicBoolean();
+    /** Frames refused for the user's budget since this socket's last accepted one. */
+    private final AtomicInteger refusedInARow = new AtomicInteger();
 
+    private volatile SocketIdentity identity;
+    private long expiryTimer = -1;
     private boolean replaying = true;
     /** Whether this socket holds a presence lease (which its replica then renews). */
     volatile boolean countedPresent;
@@ -46,14 +52,57 @@ final class SocketSession {
     /** Id of the newest message this socket was sent, for de-duplication. */
     private String lastSentId;
 
-    SocketSession(WebSocketConnection connection, UUID conversation, MessageStore.Sender user, Set<Long> participants,
-            TokenBucket messageBudget, OutboundLimits limits) {
+    SocketSession(WebSocketConnection connection, HandshakeCheck.Accepted accepted, OutboundLimits limits) {
         this.limits = limits;
         this.connection = connection;
-        this.conversation = conversation;
-        this.user = user;
-        this.participants = participants;
-        this.messageBudget = messageBudget;
+        this.conversation = accepted.conversation();
+        this.identity = accepted.identity();
+        this.userId = identity.userId();
+        this.participants = accepted.participants();
+    }
+
+    SocketIdentity identity() {
+        return identity;
+    }
+
+    /** A frame of this socket was within the user's budget. */
+    void withinBudget() {
+        refusedInARow.set(0);
+    }
+
+    /** A frame of this socket was refused for the user's budget; returns how many in a row now. */
+    int overBudget() {
+        return refusedInARow.incrementAndGet();
+    }
+
+    /** A newer token of the same user (see {@link TokenWatch#reauthenticate}). */
+    void reauthenticated(SocketIdentity newer) {
+        if (newer.userId() != userId) {
+            throw new IllegalArgumentException("a socket's user does not change");
+        }
+        identity = newer;
+    }
+
+    /** Sets the timer that closes this socket when its token expires ({@code -1}: none), cancelling the previous one. */
+    synchronized void replaceExpiryTimer(long timer, LongConsumer cancel) {
+        if (expiryTimer >= 0) {
+            cancel.accept(expiryTimer);
+        }
+        expiryTimer = closed ? -1 : timer;
+        if (closed && timer >= 0) {
+            cancel.accept(timer);
+        }
+    }
+
+    /** Closes the socket from the server's side (its close handler then cleans up). */
+    void close(CloseReason reason) {
+        connection.close(reason).subscribe().with(ok -> {
+        }, e -> LOG.debugf("closing %s: %s", connection.id(), e.toString()));
+    }
+
+    /** The user as messages name them (from the current token). */
+    MessageStore.Sender user() {
+        return identity.user();
     }
 
     /** A message frame of the conversation's total order (live or replayed). */
@@ -130,9 +179,7 @@ final class SocketSession {
             limits.slowConsumers().increment();
             LOG.debugf("closing %s: %d frames (%d chars) not written out", connection.id(), pendingFrames.get(),
                     pendingBytes.get());
-            connection.close(new CloseReason(TRY_AGAIN_LATER, "too slow: reconnect and resume with last_id"))
-                    .subscribe().with(ok -> {
-                    }, e -> LOG.debugf("closing %s: %s", connection.id(), e.toString()));
+            close(new CloseReason(TRY_AGAIN_LATER, "too slow: reconnect and resume with last_id"));
         }
     }
 

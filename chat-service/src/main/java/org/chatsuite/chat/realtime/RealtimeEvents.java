@@ -1,4 +1,4 @@
-package org.chatsuite.chat.message;
+package org.chatsuite.chat.realtime;
 
 import java.util.UUID;
 
@@ -14,10 +14,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Publishes ephemeral events (typing, read, presence) on a conversation's channel, which every
- * replica with sockets in that conversation subscribes to. The payload is the finished frame,
- * serialized once, prefixed with its audience: {@code A} for everyone, {@code O<user>:} for everyone
- * but that user's sockets. (Messages are published by the append script with the prefix {@code M}.)
+ * Publishes ephemeral events (typing, read, presence) to the other participants' sockets on every
+ * replica, in the {@link Envelope} of a conversation's channel. (Messages are published by the append
+ * script.)
  */
 @ApplicationScoped
 public class RealtimeEvents {
@@ -32,21 +31,14 @@ public class RealtimeEvents {
         this.json = json;
     }
 
-    public Uni<Void> toEveryone(UUID conversation, Object frame) {
-        return publish(conversation, "A" + encode(frame));
-    }
-
+    /** To every socket of the conversation except {@code user}'s own. */
     public Uni<Void> toOthers(UUID conversation, long user, Object frame) {
-        return publish(conversation, "O" + user + ":" + encode(frame));
-    }
-
-    private Uni<Void> publish(UUID conversation, String payload) {
-        return redis.execute("PUBLISH", ChatKeys.events(conversation), payload)
+        return redis.execute("PUBLISH", Envelope.channel(conversation), Envelope.toOthers(user, encode(frame)))
                 .onFailure().invoke(e -> LOG.warnf("could not publish an event of %s: %s", conversation, e.toString()))
                 .replaceWithVoid();
     }
 
-    public String encode(Object frame) {
+    String encode(Object frame) {
         try {
             return json.writeValueAsString(frame);
         } catch (JsonProcessingException e) {
