@@ -4,13 +4,16 @@
 // exponential backoff (0.5 s doubling to 10 s, with jitter) and asks the server to replay every
 // message after the newest one the page has (`?last_id=`), so nothing is lost and, because the page
 // de-duplicates by message id, nothing is shown twice. A handshake that keeps failing is checked
-// over REST (which refreshes the session when needed, or reports that access is gone).
+// over REST (which refreshes the session when needed, or reports that access is gone), and so is a
+// close with 4401 (the token expired or its session was revoked): the REST call renews the cookie
+// before the next handshake, or reports that the session is over.
 
 import { compareIds } from './dom.js';
 
 const MAX_DELAY_MS = 10000;
 const HEARTBEAT_MS = 25000;
 const PONG_TIMEOUT_MS = 10000;
+const TOKEN_REFUSED = 4401;
 
 export class ChatSocket {
   /**
@@ -80,17 +83,17 @@ export class ChatSocket {
       }
       this.handlers.onFrame(frame, { resumed });
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (this.ws !== ws) return;
       this.ws = null;
       this.live = false;
       this.stopHeartbeat();
-      if (!this.stopped) this.scheduleReconnect(!established);
+      if (!this.stopped) this.scheduleReconnect(!established, event.code === TOKEN_REFUSED);
     };
     ws.onerror = () => { /* a close event follows */ };
   }
 
-  scheduleReconnect(handshakeFailed) {
+  scheduleReconnect(handshakeFailed, tokenRefused = false) {
     this.attempt += 1;
     if (handshakeFailed) this.failedHandshakes += 1;
     const base = Math.min(MAX_DELAY_MS, 500 * 2 ** (this.attempt - 1));
@@ -99,7 +102,7 @@ export class ChatSocket {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(async () => {
       if (this.stopped) return;
-      if (this.failedHandshakes >= 2) {
+      if (this.failedHandshakes >= 2 || tokenRefused) {
         // The browser hides the handshake's status: ask REST whether we may still connect.
         const ok = await this.handlers.checkAccess().catch(() => true);
         if (!ok || this.stopped) {
