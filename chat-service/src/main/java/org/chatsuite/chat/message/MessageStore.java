@@ -2,10 +2,7 @@ package org.chatsuite.chat.message;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -126,25 +123,6 @@ public class MessageStore {
         return lastReadId == null ? reset
                 : reset.chain(() -> hashes.hset(ChatKeys.readMarkers(conversation), String.valueOf(user), lastReadId)
                         .replaceWithVoid());
-    }
-
-    /** Time (ms) of each conversation's last message; conversations without messages are absent. */
-    public Uni<Map<UUID, Long>> lastActivity(Collection<UUID> conversations) {
-        if (conversations.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        List<UUID> ordered = List.copyOf(conversations);
-        return redis.sortedSet(String.class).zmscore(ChatKeys.ACTIVITY, ordered.stream().map(UUID::toString).toArray(String[]::new))
-                .map(scores -> {
-                    Map<UUID, Long> result = new HashMap<>();
-                    for (int i = 0; i < ordered.size(); i++) {
-                        Double score = scores.get(i);
-                        if (score != null) {
-                            result.put(ordered.get(i), score.longValue());
-                        }
-                    }
-                    return result;
-                });
     }
 
     private static List<MessageView> views(UUID conversation, List<StreamMessage<String, String, String>> entries) {
