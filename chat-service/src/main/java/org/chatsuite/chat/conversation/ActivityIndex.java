@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 
 import org.chatsuite.chat.message.ChatKeys;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -47,7 +48,6 @@ public class ActivityIndex {
     static final String SYNCED = ChatKeys.ACTIVITY + ":synced-ms";
     private static final Logger LOG = Logger.getLogger(ActivityIndex.class);
     private static final Duration SYNC_EVERY = Duration.ofSeconds(1);
-    private static final Duration REDIS_WAIT = Duration.ofSeconds(5);
     /** Activities copied per statement; a long backlog (a first start on old data) takes several. */
     private static final int BATCH = 1_000;
     /**
@@ -61,10 +61,13 @@ public class ActivityIndex {
     private final ReactiveValueCommands<String, Long> watermark;
     private final ReactiveRedisDataSource redis;
     private final Vertx vertx;
+    private final Duration redisTimeout;
     private final AtomicBoolean syncing = new AtomicBoolean();
     private long timer = -1;
 
-    ActivityIndex(EntityManager em, ReactiveRedisDataSource redis, Vertx vertx) {
+    ActivityIndex(EntityManager em, ReactiveRedisDataSource redis, Vertx vertx,
+            @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
+        this.redisTimeout = redisTimeout;
         this.em = em;
         this.redis = redis;
         this.activity = redis.sortedSet(String.class);
@@ -102,7 +105,7 @@ public class ActivityIndex {
             long upTo = redisMillis() - 1;
             List<ScoredValue<String>> batch = activity.zrangebyscoreWithScores(ChatKeys.ACTIVITY,
                     new ScoreRange<>((double) from, false, (double) upTo, true), new ZRangeArgs().limit(0, BATCH))
-                    .await().atMost(REDIS_WAIT);
+                    .await().atMost(redisTimeout);
             if (!batch.isEmpty()) {
                 copy(batch);
             }
@@ -112,7 +115,7 @@ public class ActivityIndex {
                 // A full batch of one millisecond: take it as covered rather than read it forever.
                 covered = (long) batch.get(batch.size() - 1).score();
             }
-            watermark.set(SYNCED, covered).await().atMost(REDIS_WAIT);
+            watermark.set(SYNCED, covered).await().atMost(redisTimeout);
             if (!full) {
                 return;
             }
@@ -132,13 +135,13 @@ public class ActivityIndex {
     /** Activity (ms) above the watermark: what PostgreSQL may not have yet; the newest {@value #MAX_UNSYNCED} of it. */
     Map<UUID, Long> unsynced() {
         ScoreRange<Double> aboveWatermark = new ScoreRange<>((double) syncedUpTo(), false, Double.MAX_VALUE, true);
-        long count = activity.zcount(ChatKeys.ACTIVITY, aboveWatermark).await().atMost(REDIS_WAIT);
+        long count = activity.zcount(ChatKeys.ACTIVITY, aboveWatermark).await().atMost(redisTimeout);
         if (count == 0) {
             return Map.of();
         }
         List<ScoredValue<String>> recent = activity.zrangebyscoreWithScores(ChatKeys.ACTIVITY, aboveWatermark,
                 new ZRangeArgs().limit(Math.max(0, count - MAX_UNSYNCED), MAX_UNSYNCED))
-                .await().atMost(REDIS_WAIT);
+                .await().atMost(redisTimeout);
         Map<UUID, Long> result = new HashMap<>();
         for (ScoredValue<String> entry : recent) {
             result.put(UUID.fromString(entry.value()), (long) entry.score());
@@ -147,12 +150,12 @@ public class ActivityIndex {
     }
 
     private long syncedUpTo() {
-        Long synced = watermark.get(SYNCED).await().atMost(REDIS_WAIT);
+        Long synced = watermark.get(SYNCED).await().atMost(redisTimeout);
         return synced == null ? 0 : synced;
     }
 
     private long redisMillis() {
-        var time = redis.execute("TIME").await().atMost(REDIS_WAIT);
+        var time = redis.execute("TIME").await().atMost(redisTimeout);
         return time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
     }
 }

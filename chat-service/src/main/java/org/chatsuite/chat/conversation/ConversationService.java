@@ -21,6 +21,7 @@ import org.chatsuite.chat.directory.UserProfile;
 import org.chatsuite.chat.message.MessageStore;
 import org.chatsuite.web.ApiException;
 import org.chatsuite.web.Timestamps;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.mutiny.Uni;
@@ -30,16 +31,17 @@ import io.smallrye.mutiny.Uni;
 public class ConversationService {
 
     public static final int MAX_PARTICIPANTS = 256;
-    private static final Duration REDIS_WAIT = Duration.ofSeconds(5);
 
     private final EntityManager em;
     private final UserDirectory directory;
     private final MessageStore messages;
     private final CreationBudget budget;
     private final ActivityIndex activity;
+    private final Duration redisTimeout;
 
     ConversationService(EntityManager em, UserDirectory directory, MessageStore messages, CreationBudget budget,
-            ActivityIndex activity) {
+            ActivityIndex activity, @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
+        this.redisTimeout = redisTimeout;
         this.em = em;
         this.directory = directory;
         this.messages = messages;
@@ -185,7 +187,7 @@ public class ConversationService {
                             participants, Timestamps.iso(c.createdAt), Timestamps.iso(c.updatedAt), count, unread,
                             last.orElse(null))));
         }
-        return Uni.join().all(views).andFailFast().await().atMost(REDIS_WAIT);
+        return Uni.join().all(views).andFailFast().await().atMost(redisTimeout);
     }
 
     private static UserProfile unknownUser(long id) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.chatsuite.chat.ChatConfig;
 import org.chatsuite.web.ApiException;
 import org.chatsuite.web.LuaScript;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 
@@ -20,13 +21,15 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 class CreationBudget {
 
     private static final LuaScript SCRIPT = LuaScript.load("/redis/conversation-budget.lua");
-    private static final Duration REDIS_WAIT = Duration.ofSeconds(5);
 
     private final ReactiveRedisDataSource redis;
     private final int limit;
     private final long intervalMillis;
+    private final Duration redisTimeout;
 
-    CreationBudget(ReactiveRedisDataSource redis, ChatConfig config) {
+    CreationBudget(ReactiveRedisDataSource redis, ChatConfig config,
+            @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
+        this.redisTimeout = redisTimeout;
         this.redis = redis;
         this.limit = config.conversationCreate().limit();
         this.intervalMillis = limit <= 0 ? 0 : Math.max(1, config.conversationCreate().period().toMillis() / limit);
@@ -38,7 +41,7 @@ class CreationBudget {
             return;
         }
         long waitMillis = SCRIPT.run(redis, List.of(key(user)), List.of(String.valueOf(intervalMillis), String.valueOf(limit)))
-                .ifNoItem().after(REDIS_WAIT).fail()
+                .ifNoItem().after(redisTimeout).fail()
                 .onFailure().transform(e -> ApiException.unavailable("Conversation store is unavailable; try again shortly"))
                 .await().indefinitely()
                 .toLong();
