@@ -110,12 +110,16 @@ public class ActivityIndex {
                 copy(batch);
             }
             boolean full = batch.size() == BATCH;
-            long covered = full ? (long) batch.get(batch.size() - 1).score() - 1 : upTo;
-            if (covered <= from) {
-                // A full batch of one millisecond: take it as covered rather than read it forever.
-                covered = (long) batch.get(batch.size() - 1).score();
+            long covered = upTo;
+            if (full) {
+                // The batch may have cut a millisecond in two: read that one again, unless the whole batch is that
+                // millisecond (then the rest of it is skipped rather than read forever).
+                long last = (long) batch.get(BATCH - 1).score();
+                covered = last - 1 > from ? last - 1 : last;
             }
-            watermark.set(SYNCED, covered).await().atMost(redisTimeout);
+            if (covered > from) {
+                watermark.set(SYNCED, covered).await().atMost(redisTimeout);
+            }
             if (!full) {
                 return;
             }
