@@ -35,12 +35,10 @@ class IdempotencyKeyTest {
     @Test
     void theKeyHoldsOnlyTheIdAndARepeatAnswersTheStoredMessage() {
         Users.User ada = Users.create("Ada");
-        Users.User bob = Users.create("Bob");
-        String conversation = Users.conversation(ada, bob);
+        String conversation = Users.conversation(ada, Users.create("Bob"));
         JsonPath first = send(ada, conversation, "the original", "k-1", 201);
-        String id = first.getString("data.id");
 
-        assertThat(storedUnder(conversation, ada, "k-1")).isEqualTo(id);
+        assertThat(storedUnder(conversation, ada, "k-1")).isEqualTo(first.getString("data.id"));
         JsonPath repeat = send(ada, conversation, "a different text", "k-1", 200);
         assertThat(repeat.getString("message")).isEqualTo("Message already sent");
         assertThat(repeat.getMap("data")).isEqualTo(first.getMap("data"));
@@ -50,11 +48,9 @@ class IdempotencyKeyTest {
     @Test
     void aRepeatOfATrimmedMessageStillAnswersItsIdAndTime() {
         Users.User ada = Users.create("Ada");
-        Users.User bob = Users.create("Bob");
-        String conversation = Users.conversation(ada, bob);
+        String conversation = Users.conversation(ada, Users.create("Bob"));
         JsonPath first = send(ada, conversation, "soon gone", "k-2", 201);
-        String id = first.getString("data.id");
-        redis.stream(String.class).xdel(ChatKeys.history(UUID.fromString(conversation)), id);
+        redis.stream(String.class).xdel(ChatKeys.history(UUID.fromString(conversation)), first.getString("data.id"));
 
         assertThat(send(ada, conversation, "soon gone", "k-2", 200).getMap("data")).isEqualTo(first.getMap("data"));
         ada.api().when().get("/api/chat/conversations/" + conversation + "/messages/").then().statusCode(200)
@@ -64,8 +60,7 @@ class IdempotencyKeyTest {
     @Test
     void aKeyHoldingAWholeMessageFromBeforeTheUpgradeIsStillAnswered() {
         Users.User ada = Users.create("Ada");
-        Users.User bob = Users.create("Bob");
-        String conversation = Users.conversation(ada, bob);
+        String conversation = Users.conversation(ada, Users.create("Bob"));
         String legacy = "{\"id\":\"1767268800123-0\",\"conversation_id\":\"" + conversation + "\",\"sender_id\":" + ada.id()
                 + ",\"sender_name\":\"Ada Tester\",\"sender_email\":\"" + ada.email()
                 + "\",\"content\":\"from before\",\"client_id\":\"k-3\",\"timestamp_ms\":1767268800123}";
