@@ -100,21 +100,28 @@ class ConversationListingTest {
                     """).setParameter(1, me.id()).getResultList();
             rows.forEach(row -> idsByName.put((String) row[0], (String) row[1]));
         });
-        // bulk-1000 had a message half a minute ago, already copied to PostgreSQL; bulk-1500 one just now, only in Redis.
+        // bulk-1000 had a message half a minute ago, copied to PostgreSQL long since; bulk-1500 gets one now.
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                 "UPDATE conversations SET last_message_ms = ?1 WHERE id = CAST(?2 AS uuid)")
                 .setParameter(1, now - 30_000).setParameter(2, idsByName.get("bulk-1000")).executeUpdate());
-        redis.sortedSet(String.class).zadd(ChatKeys.ACTIVITY, now, idsByName.get("bulk-1500"));
+        me.api().contentType(ContentType.JSON).body(Map.of("content", "bump"))
+                .when().post("/api/chat/conversations/" + idsByName.get("bulk-1500") + "/messages/").then().statusCode(201);
+        // bulk-1800's activity is dated a minute ahead: the copy to PostgreSQL does not reach it that soon, so only the
+        // listing's read of the uncopied activity can put it first.
+        var time = redis.execute("TIME");
+        long aheadOfRedis = time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000 + 60_000;
+        redis.sortedSet(String.class).zadd(ChatKeys.ACTIVITY, aheadOfRedis, idsByName.get("bulk-1800"));
 
-        List<String> byCreation = IntStream.rangeClosed(1, 2000).filter(i -> i != 1000 && i != 1500)
+        List<String> byCreation = IntStream.rangeClosed(1, 2000).filter(i -> i != 1000 && i != 1500 && i != 1800)
                 .mapToObj(i -> idsByName.get(String.format("bulk-%04d", i))).toList();
-        List<String> expected = new ArrayList<>(List.of(idsByName.get("bulk-1500"), idsByName.get("bulk-1000")));
+        List<String> expected = new ArrayList<>(
+                List.of(idsByName.get("bulk-1800"), idsByName.get("bulk-1500"), idsByName.get("bulk-1000")));
         expected.addAll(byCreation);
 
         JsonPath first = list(me, 50, 0);
         assertThat(first.getInt("meta.total")).isEqualTo(2000);
         assertThat(first.getList("data.id", String.class)).isEqualTo(expected.subList(0, 50));
-        assertThat(first.getList("data.display_name", String.class)).startsWith("bulk-1500", "bulk-1000", "bulk-0001");
+        assertThat(first.getList("data.display_name", String.class)).startsWith("bulk-1800", "bulk-1500", "bulk-1000", "bulk-0001");
         JsonPath last = list(me, 50, 1990);
         assertThat(last.getList("data.id", String.class)).isEqualTo(expected.subList(1990, 2000));
         assertThat(list(me, 100, 2000).getList("data.id")).isEmpty();
