@@ -67,12 +67,12 @@ public class ActivityIndex {
 
     ActivityIndex(EntityManager em, ReactiveRedisDataSource redis, Vertx vertx,
             @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
-        this.redisTimeout = redisTimeout;
         this.em = em;
         this.redis = redis;
         this.activity = redis.sortedSet(String.class);
         this.watermark = redis.value(Long.class);
         this.vertx = vertx;
+        this.redisTimeout = redisTimeout;
     }
 
     void start(@Observes StartupEvent event) {

@@ -41,12 +41,12 @@ public class ConversationService {
 
     ConversationService(EntityManager em, UserDirectory directory, MessageStore messages, CreationBudget budget,
             ActivityIndex activity, @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
-        this.redisTimeout = redisTimeout;
         this.em = em;
         this.directory = directory;
         this.messages = messages;
         this.budget = budget;
         this.activity = activity;
+        this.redisTimeout = redisTimeout;
     }
 
     /** A created or found conversation; {@code created} is false for an existing 1-on-1. */

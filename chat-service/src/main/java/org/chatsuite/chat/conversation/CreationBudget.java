@@ -29,10 +29,10 @@ class CreationBudget {
 
     CreationBudget(ReactiveRedisDataSource redis, ChatConfig config,
             @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
-        this.redisTimeout = redisTimeout;
         this.redis = redis;
         this.limit = config.conversationCreate().limit();
         this.intervalMillis = limit <= 0 ? 0 : Math.max(1, config.conversationCreate().period().toMillis() / limit);
+        this.redisTimeout = redisTimeout;
     }
 
     /** Takes one creation from the user's budget, or throws 429 with the seconds to wait (503 without Redis). */

@@ -49,12 +49,12 @@ public class MessageResource {
 
     MessageResource(Membership membership, MessageStore store, MessageService messages, JsonWebToken jwt,
             ObjectMapper json, @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
-        this.redisTimeout = redisTimeout;
         this.json = json;
         this.membership = membership;
         this.store = store;
         this.messages = messages;
         this.jwt = jwt;
+        this.redisTimeout = redisTimeout;
     }
 
     @GET
