@@ -45,7 +45,7 @@ import io.vertx.core.Vertx;
 public class ActivityIndex {
 
     /** The watermark (ms): every activity at or below it has been copied to PostgreSQL. */
-    static final String SYNCED = ChatKeys.ACTIVITY + ":synced-ms";
+    private static final String SYNCED = ChatKeys.ACTIVITY + ":synced-ms";
     private static final Logger LOG = Logger.getLogger(ActivityIndex.class);
     private static final Duration SYNC_EVERY = Duration.ofSeconds(1);
     /** Activities copied per statement; a long backlog (a first start on old data) takes several. */
@@ -54,7 +54,7 @@ public class ActivityIndex {
      * Bounds a listing's read of recent activity. Only a copy that has stalled (PostgreSQL down) leaves
      * more above the watermark; the newest are read, so the top of every list stays exact.
      */
-    static final int MAX_UNSYNCED = 5_000;
+    private static final int MAX_UNSYNCED = 5_000;
 
     private final EntityManager em;
     private final ReactiveSortedSetCommands<String, String> activity;
@@ -82,7 +82,7 @@ public class ActivityIndex {
                     try {
                         sync();
                     } catch (RuntimeException e) {
-                        LOG.warnf("could not copy conversation activity to PostgreSQL: %s", e.toString());
+                        LOG.warnf("could not copy conversation activity from Redis to PostgreSQL: %s", e.toString());
                     } finally {
                         syncing.set(false);
                     }
@@ -97,7 +97,7 @@ public class ActivityIndex {
     }
 
     /** Copies the activity above the watermark to PostgreSQL and moves the watermark; the whole backlog. */
-    void sync() {
+    private void sync() {
         while (true) {
             long from = syncedUpTo();
             // Scores are the ids' times, which Redis takes from its clock when the script runs: nothing
