@@ -8,7 +8,8 @@
 -- ARGV[5] content  ARGV[6] client_id or ''  ARGV[7] max messages kept  ARGV[8] oldest id kept (ms)
 -- ARGV[9] idempotency window (s)  ARGV[10] retention (ms)  ARGV[11] fan-out channel
 -- ARGV[12..] participant ids
--- Returns {'new'|'dup', message JSON}.
+-- Returns {'new', message JSON}, or {'dup', id of the original message} (the idempotency key holds only
+-- the id: the message itself stays in the stream, under its caps).
 local idempotency = KEYS[3]
 if idempotency ~= '' then
   local original = redis.call('GET', idempotency)
@@ -39,7 +40,7 @@ local message = cjson.encode({
   timestamp_ms = ms
 })
 if idempotency ~= '' then
-  redis.call('SET', idempotency, message, 'EX', ARGV[9])
+  redis.call('SET', idempotency, id, 'EX', ARGV[9])
 end
 for i = 12, #ARGV do
   if ARGV[i] ~= ARGV[2] then

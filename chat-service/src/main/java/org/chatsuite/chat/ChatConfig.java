@@ -15,6 +15,8 @@ public interface ChatConfig {
 
     Websocket websocket();
 
+    ConversationCreate conversationCreate();
+
     interface Messages {
         /** Messages older than this are trimmed from a conversation's history. */
         @WithDefault("30D")
@@ -30,6 +32,19 @@ public interface ChatConfig {
         /** How long a repeated client_id returns the original message instead of a new one. */
         @WithDefault("24H")
         Duration idempotencyWindow();
+    }
+
+    /**
+     * The per-user budget for creating conversations (GCRA, shared by all replicas through Redis): a
+     * burst of {@code limit}, then one every {@code period / limit}. Finding an existing 1-on-1 is free.
+     */
+    interface ConversationCreate {
+        /** Conversations one user may create per period; 0 turns the budget off. */
+        @WithDefault("30")
+        int limit();
+
+        @WithDefault("1H")
+        Duration period();
     }
 
     interface Websocket {

@@ -68,6 +68,11 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, ContainerRequestContext request) {
+        if (StoreUnavailable.isCause(e)) {
+            LOG.warnf("request %s failed: a data store did not answer: %s", requestId(request), e.toString());
+            return envelope(503, "service_unavailable", "A data store did not answer in time; try again shortly", null,
+                    request).build();
+        }
         LOG.errorf(e, "request %s failed with an unexpected exception", requestId(request));
         return envelope(500, "internal_error", "Internal server error", null, request).build();
     }

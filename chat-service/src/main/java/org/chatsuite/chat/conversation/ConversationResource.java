@@ -45,7 +45,8 @@ public class ConversationResource {
     public ApiResponse<List<ConversationView>> list(@QueryParam("limit") String limitParam,
             @QueryParam("offset") String offsetParam) {
         int limit = QueryParams.pageLimit(limitParam, DEFAULT_PAGE, MAX_PAGE);
-        // Not capped as history's: the list has no cursor to use instead, and a large offset costs no more than a small one.
+        // Not capped as history's: the list has no cursor to use instead, and PostgreSQL sorts the caller's rows
+        // for any offset (the cost grows with their number, not with the offset).
         int offset = QueryParams.pageOffset(offsetParam);
         ConversationService.Page page = conversations.list(caller(), limit, offset);
         return ApiResponse.page(page.conversations(), new PageMeta(limit, offset, page.total()));

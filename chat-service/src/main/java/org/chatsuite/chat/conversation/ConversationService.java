@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,6 +21,7 @@ import org.chatsuite.chat.directory.UserProfile;
 import org.chatsuite.chat.message.MessageStore;
 import org.chatsuite.web.ApiException;
 import org.chatsuite.web.Timestamps;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.mutiny.Uni;
@@ -31,16 +31,22 @@ import io.smallrye.mutiny.Uni;
 public class ConversationService {
 
     public static final int MAX_PARTICIPANTS = 256;
-    private static final Duration REDIS_WAIT = Duration.ofSeconds(5);
 
     private final EntityManager em;
     private final UserDirectory directory;
     private final MessageStore messages;
+    private final CreationBudget budget;
+    private final ActivityIndex activity;
+    private final Duration redisTimeout;
 
-    ConversationService(EntityManager em, UserDirectory directory, MessageStore messages) {
+    ConversationService(EntityManager em, UserDirectory directory, MessageStore messages, CreationBudget budget,
+            ActivityIndex activity, @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
         this.em = em;
         this.directory = directory;
         this.messages = messages;
+        this.budget = budget;
+        this.activity = activity;
+        this.redisTimeout = redisTimeout;
     }
 
     /** A created or found conversation; {@code created} is false for an existing 1-on-1. */
@@ -75,6 +81,15 @@ public class ConversationService {
 
         boolean direct = ids.size() == 2;
         String directKey = direct ? directKey(ids) : null;
+        if (direct) {
+            // Finding the pair's conversation creates nothing, so it costs no budget.
+            List<Conversation> found = Conversation.list("directKey", directKey);
+            if (!found.isEmpty()) {
+                return new Outcome(views(found, caller).get(0), false);
+            }
+        }
+        // Two first requests for one pair at once may both pay, though one of them finds the other's.
+        budget.take(caller);
         UUID newId = UUID.randomUUID();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         UUID id = QuarkusTransaction.requiringNew().call(() -> {
@@ -101,32 +116,37 @@ public class ConversationService {
     }
 
     /**
-     * The caller's conversations, most recently active first (creation counts as activity). The time
-     * of the last message lives in Redis, so the order needs every conversation's creation time and
-     * last activity, but only the page itself is loaded and rendered.
+     * The caller's conversations, most recently active first (creation counts as activity), paged in
+     * SQL: PostgreSQL orders the caller's rows and returns only the page, so neither the ids of all
+     * of them nor their activity are loaded here. The time of the last message is
+     * {@code conversations.last_message_ms}, except for activity so recent that {@link ActivityIndex}
+     * has not copied it yet, which is passed in from Redis (bounded, see there) and takes precedence.
+     * Ties (the same millisecond) go by id.
      */
     public Page list(long caller, int limit, int offset) {
+        Map<UUID, Long> recent = activity.unsynced();
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                SELECT c.id, CAST(FLOOR(EXTRACT(EPOCH FROM c.created_at) * 1000) AS BIGINT)
-                FROM conversations c JOIN participants p ON p.conversation_id = c.id
+        List<UUID> pageIds = em.createNativeQuery("""
+                SELECT c.id FROM participants p JOIN conversations c ON c.id = p.conversation_id
+                LEFT JOIN unnest(CAST(string_to_array(?2, ',') AS uuid[]), CAST(string_to_array(?3, ',') AS bigint[]))
+                    AS recent(id, ms) ON recent.id = c.id
                 WHERE p.user_id = ?1
-                """).setParameter(1, caller).getResultList();
-        Map<UUID, Long> created = new HashMap<>();
-        for (Object[] row : rows) {
-            created.put((UUID) row[0], ((Number) row[1]).longValue());
-        }
-        Map<UUID, Long> activity = messages.lastActivity(created.keySet()).await().atMost(REDIS_WAIT);
-        Comparator<UUID> lastActive = Comparator.comparingLong(id -> Math.max(created.get(id), activity.getOrDefault(id, 0L)));
-        List<UUID> pageIds = created.keySet().stream()
-                .sorted(lastActive.reversed().thenComparing(Comparator.naturalOrder()))
-                .skip(offset).limit(limit).toList();
+                ORDER BY GREATEST(FLOOR(EXTRACT(EPOCH FROM c.created_at) * 1000), c.last_message_ms, recent.ms) DESC, c.id
+                LIMIT ?4 OFFSET ?5
+                """, UUID.class)
+                .setParameter(1, caller)
+                .setParameter(2, recent.keySet().stream().map(UUID::toString).collect(Collectors.joining(",")))
+                .setParameter(3, recent.values().stream().map(String::valueOf).collect(Collectors.joining(",")))
+                .setParameter(4, limit).setParameter(5, offset)
+                .getResultList();
+        long total = ((Number) em.createNativeQuery("SELECT count(*) FROM participants WHERE user_id = ?1")
+                .setParameter(1, caller).getSingleResult()).longValue();
         if (pageIds.isEmpty()) {
-            return new Page(List.of(), created.size());
+            return new Page(List.of(), total);
         }
         Map<UUID, Conversation> loaded = Conversation.<Conversation>list("id in ?1", pageIds).stream()
                 .collect(Collectors.toMap(c -> c.id, c -> c));
-        return new Page(views(pageIds.stream().map(loaded::get).toList(), caller), created.size());
+        return new Page(views(pageIds.stream().map(loaded::get).toList(), caller), total);
     }
 
     public record Page(List<ConversationView> conversations, long total) {
@@ -167,7 +187,7 @@ public class ConversationService {
                             participants, Timestamps.iso(c.createdAt), Timestamps.iso(c.updatedAt), count, unread,
                             last.orElse(null))));
         }
-        return Uni.join().all(views).andFailFast().await().atMost(REDIS_WAIT);
+        return Uni.join().all(views).andFailFast().await().atMost(redisTimeout);
     }
 
     private static UserProfile unknownUser(long id) {

@@ -21,6 +21,7 @@ import org.chatsuite.chat.realtime.RealtimeEvents;
 import org.chatsuite.web.ApiException;
 import org.chatsuite.web.ApiResponse;
 import org.chatsuite.web.QueryParams;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,21 +40,22 @@ public class MessageResource {
     static final int MAX_PAGE = 100;
     /** An offset page reads offset + limit stream entries; further back, the before cursor costs only the page. */
     static final int MAX_OFFSET = 1_000;
-    private static final Duration REDIS_WAIT = Duration.ofSeconds(5);
 
     private final Membership membership;
     private final MessageStore store;
     private final MessageService messages;
     private final JsonWebToken jwt;
     private final ObjectMapper json;
+    private final Duration redisTimeout;
 
     MessageResource(Membership membership, MessageStore store, MessageService messages, JsonWebToken jwt,
-            ObjectMapper json) {
+            ObjectMapper json, @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
         this.json = json;
         this.membership = membership;
         this.store = store;
         this.messages = messages;
         this.jwt = jwt;
+        this.redisTimeout = redisTimeout;
     }
 
     @GET
@@ -71,23 +73,23 @@ public class MessageResource {
         if (before != null && after != null) {
             throw ApiException.badParameter("Use either before or after, not both");
         }
-        long total = store.count(id).await().atMost(REDIS_WAIT);
+        long total = store.count(id).await().atMost(redisTimeout);
         List<MessageView> page;
         boolean hasMore;
         if (after != null) {
-            page = store.after(id, MessageIds.require("after", after), limit + 1).await().atMost(REDIS_WAIT);
+            page = store.after(id, MessageIds.require("after", after), limit + 1).await().atMost(redisTimeout);
             hasMore = page.size() > limit;
             page = page.subList(0, Math.min(limit, page.size()));
         } else {
             String cursor = before == null ? null : MessageIds.require("before", before);
             int skip = cursor == null ? offset : 0;
-            List<MessageView> newestFirst = store.newestBefore(id, cursor, skip + limit + 1).await().atMost(REDIS_WAIT);
+            List<MessageView> newestFirst = store.newestBefore(id, cursor, skip + limit + 1).await().atMost(redisTimeout);
             List<MessageView> window = newestFirst.subList(Math.min(skip, newestFirst.size()), newestFirst.size());
             hasMore = window.size() > limit;
             page = new ArrayList<>(window.subList(0, Math.min(limit, window.size())));
             Collections.reverse(page);
         }
-        store.resetUnread(id, caller()).await().atMost(REDIS_WAIT);
+        store.resetUnread(id, caller()).await().atMost(redisTimeout);
         return ApiResponse.ok(new History(id, page, page.size(), total, hasMore));
     }
 
@@ -101,7 +103,7 @@ public class MessageResource {
         }
         MessageStore.Appended appended;
         try {
-            appended = messages.send(id, sender(), body, membership.participants(id)).await().atMost(REDIS_WAIT);
+            appended = messages.send(id, sender(), body, membership.participants(id)).await().atMost(redisTimeout);
         } catch (MessageService.Rejected e) {
             throw ApiException.fieldError(e.field(), e.getMessage());
         }
@@ -121,7 +123,7 @@ public class MessageResource {
         if (body != null && body.hasNonNull("last_read_id")) {
             lastReadId = MessageIds.require("last_read_id", body.get("last_read_id").asText());
         }
-        return ApiResponse.ok("Marked as read", messages.markRead(id, caller(), lastReadId).await().atMost(REDIS_WAIT));
+        return ApiResponse.ok("Marked as read", messages.markRead(id, caller(), lastReadId).await().atMost(redisTimeout));
     }
 
     private JsonNode parseOptional(String rawBody) {

@@ -2,10 +2,7 @@ package org.chatsuite.chat.message;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -25,7 +22,6 @@ import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Messages live in Redis only: one stream per conversation (ids that sort, range reads, trimming),
@@ -74,13 +70,32 @@ public class MessageStore {
         args.add(String.valueOf(config.retention().toMillis()));
         args.add(Envelope.channel(conversation));
         participants.forEach(p -> args.add(String.valueOf(p)));
-        return appendScript.run(redis, keys, args)
-                .map(this::appended);
+        return appendScript.run(redis, keys, args).chain(response -> {
+            String result = response.get(1).toString();
+            if (!"dup".equals(response.get(0).toString())) {
+                return Uni.createFrom().item(new Appended(MessageView.of(parseAppended(result)), false));
+            }
+            return original(conversation, result, sender, content, clientId).map(original -> new Appended(original, true));
+        });
     }
 
-    private Appended appended(Response response) {
-        boolean duplicate = "dup".equals(response.get(0).toString());
-        return new Appended(MessageView.of(parseAppended(response.get(1).toString())), duplicate);
+    /**
+     * The message a repeated client_id first sent, read from history by the id its idempotency key
+     * holds. If history has trimmed it since (retention, or the cap of a busy conversation within the
+     * idempotency window), the answer is rebuilt from what is left: its id and time, this sender,
+     * and the content of the repeat (a client repeats a message with the content it first sent).
+     */
+    private Uni<MessageView> original(UUID conversation, String stored, Sender sender, String content, String clientId) {
+        if (stored.startsWith("{")) {
+            // A key written before keys held only the id (the whole message): none is left one idempotency window
+            // after the upgrade, and then this branch can go.
+            return Uni.createFrom().item(MessageView.of(parseAppended(stored)));
+        }
+        return streams.xrange(ChatKeys.history(conversation), StreamRange.of(stored, stored), 1)
+                .map(entries -> entries.isEmpty()
+                        ? MessageView.of(new MessageView.Appended(stored, conversation, sender.id(), sender.name(),
+                                sender.email(), content, clientId, MessageIds.millis(stored)))
+                        : MessageView.of(conversation, stored, entries.get(0).payload()));
     }
 
     /** Parses the JSON that the append script publishes and returns. */
@@ -124,25 +139,6 @@ public class MessageStore {
     /** Resets the user's unread count. */
     public Uni<Void> resetUnread(UUID conversation, long user) {
         return hashes.hset(ChatKeys.unread(conversation), String.valueOf(user), "0").replaceWithVoid();
-    }
-
-    /** Time (ms) of each conversation's last message; conversations without messages are absent. */
-    public Uni<Map<UUID, Long>> lastActivity(Collection<UUID> conversations) {
-        if (conversations.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        List<UUID> ordered = List.copyOf(conversations);
-        return redis.sortedSet(String.class).zmscore(ChatKeys.ACTIVITY, ordered.stream().map(UUID::toString).toArray(String[]::new))
-                .map(scores -> {
-                    Map<UUID, Long> result = new HashMap<>();
-                    for (int i = 0; i < ordered.size(); i++) {
-                        Double score = scores.get(i);
-                        if (score != null) {
-                            result.put(ordered.get(i), score.longValue());
-                        }
-                    }
-                    return result;
-                });
     }
 
     private static List<MessageView> views(UUID conversation, List<StreamMessage<String, String, String>> entries) {
