@@ -1,6 +1,7 @@
 package org.chatsuite.chat.conversation;
 
-import java.time.Duration;
+import static org.chatsuite.web.Outages.REDIS_WAIT;
+
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -31,7 +32,6 @@ import io.smallrye.mutiny.Uni;
 public class ConversationService {
 
     public static final int MAX_PARTICIPANTS = 256;
-    private static final Duration REDIS_WAIT = Duration.ofSeconds(5);
 
     private final EntityManager em;
     private final UserDirectory directory;

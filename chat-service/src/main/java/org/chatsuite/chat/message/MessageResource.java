@@ -1,6 +1,7 @@
 package org.chatsuite.chat.message;
 
-import java.time.Duration;
+import static org.chatsuite.web.Outages.REDIS_WAIT;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,7 +39,6 @@ public class MessageResource {
     static final int MAX_PAGE = 100;
     /** An offset page reads offset + limit stream entries; further back, the before cursor costs only the page. */
     static final int MAX_OFFSET = 1_000;
-    private static final Duration REDIS_WAIT = Duration.ofSeconds(5);
 
     private final Membership membership;
     private final MessageStore store;

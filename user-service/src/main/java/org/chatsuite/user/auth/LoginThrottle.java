@@ -1,6 +1,7 @@
 package org.chatsuite.user.auth;
 
-import java.time.Duration;
+import static org.chatsuite.web.Outages.REDIS_WAIT;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -31,7 +32,6 @@ public class LoginThrottle {
 
     private static final LuaScript ATTEMPT = LuaScript.load("/redis/login-attempt.lua");
     private static final LuaScript SUCCEEDED = LuaScript.load("/redis/login-succeeded.lua");
-    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(5);
 
     private final ReactiveRedisDataSource redis;
     private final UserServiceConfig.Login config;
@@ -62,7 +62,7 @@ public class LoginThrottle {
 
     private Response run(LuaScript script, String email, String clientIp, List<String> args) {
         return script.run(redis, keys(email, clientIp), args)
-                .ifNoItem().after(REDIS_TIMEOUT).fail()
+                .ifNoItem().after(REDIS_WAIT).fail()
                 .onFailure().transform(e -> ApiException.unavailable("Login throttle store is unavailable"))
                 .await().indefinitely();
     }

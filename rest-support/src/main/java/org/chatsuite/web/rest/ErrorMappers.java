@@ -1,4 +1,4 @@
-package org.chatsuite.web;
+package org.chatsuite.web.rest;
 
 import java.util.Map;
 
@@ -7,6 +7,11 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.chatsuite.web.ApiError;
+import org.chatsuite.web.ApiException;
+import org.chatsuite.web.HttpErrors;
+import org.chatsuite.web.Outages;
+import org.chatsuite.web.RequestIds;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -66,8 +71,16 @@ public class ErrorMappers {
         return response.build();
     }
 
+    /**
+     * A dependency (Redis) that is unreachable, overloaded or silent is an outage the client may retry:
+     * 503 with Retry-After, logged without a stack trace. Anything else is a bug: 500, logged in full.
+     */
     @ServerExceptionMapper
     public Response unexpected(Throwable e, ContainerRequestContext request) {
+        if (Outages.isOutage(e)) {
+            LOG.warnf("request %s: a dependency is unavailable: %s", requestId(request), e.toString());
+            return api(ApiException.unavailable(HttpErrors.message(503)), request);
+        }
         LOG.errorf(e, "request %s failed with an unexpected exception", requestId(request));
         return envelope(500, "internal_error", "Internal server error", null, request).build();
     }

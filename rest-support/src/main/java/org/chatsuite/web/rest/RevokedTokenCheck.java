@@ -1,7 +1,10 @@
-package org.chatsuite.web;
+package org.chatsuite.web.rest;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.chatsuite.web.AccessLog;
+import org.chatsuite.web.ApiException;
+import org.chatsuite.web.RevocationKeys;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -43,7 +46,7 @@ public class RevokedTokenCheck implements SecurityIdentityAugmentor {
                     }
                     RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(identity);
                     if (routing != null) {
-                        routing.put(HttpEdge.USER_KEY, jwt.getSubject());
+                        routing.put(AccessLog.USER_KEY, jwt.getSubject());
                     }
                     return identity;
                 });
