@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.Set;
 
 import io.vertx.core.http.ConnectionPoolTooBusyException;
-import io.vertx.redis.client.impl.types.ErrorType;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 /**
  * When a failure means that a store (Redis) or another service could not be reached or did not answer
@@ -42,7 +43,9 @@ public final class Outages {
         return false;
     }
 
+    /** An error reply fails a command as a Throwable that is also the reply; its first word is its kind. */
     private static boolean isUnavailableReply(Throwable t) {
-        return t instanceof ErrorType reply && UNAVAILABLE_REPLIES.stream().anyMatch(reply::is);
+        return t instanceof Response reply && reply.type() == ResponseType.ERROR
+                && UNAVAILABLE_REPLIES.contains(String.valueOf(t.getMessage()).split(" ", 2)[0]);
     }
 }
