@@ -39,19 +39,14 @@ public class ErrorMappers {
         return envelope(400, "malformed_json", "Request body is not valid JSON of the expected shape", null, request).build();
     }
 
-    @ServerExceptionMapper
-    public Response notAuthenticated(UnauthorizedException e, ContainerRequestContext request) {
-        return envelope(401, "not_authenticated", "Authentication credentials were not provided", null, request).build();
-    }
-
-    @ServerExceptionMapper
-    public Response badToken(AuthenticationFailedException e, ContainerRequestContext request) {
-        return envelope(401, "token_invalid", "Token is invalid, expired or revoked", null, request).build();
-    }
-
-    @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, ContainerRequestContext request) {
-        return envelope(403, "forbidden", "You do not have permission to perform this action", null, request).build();
+    /** Quarkus security's refusals: no credentials, a token it did not accept, a caller not allowed. */
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class, ForbiddenException.class })
+    public Response refused(RuntimeException e, ContainerRequestContext request) {
+        if (e instanceof AuthenticationFailedException) {
+            return envelope(401, "token_invalid", "Token is invalid, expired or revoked", null, request).build();
+        }
+        int status = e instanceof ForbiddenException ? 403 : 401;
+        return envelope(status, HttpErrors.code(status), HttpErrors.message(status), null, request).build();
     }
 
     @ServerExceptionMapper
