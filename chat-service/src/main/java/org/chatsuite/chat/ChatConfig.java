@@ -82,7 +82,7 @@ public interface ChatConfig {
 
         /**
          * Origins allowed to open a socket authenticated by the cookie (cross-site WebSocket hijacking).
-         * Read by web-support's HttpEdge; declared here so that the setting belongs to this mapping.
+         * Read by web-support's TokenCarriers; declared here so that the setting belongs to this mapping.
          */
         Optional<List<String>> allowedOrigins();
     }

@@ -80,7 +80,7 @@ public interface GatewayConfig {
     interface Websocket {
         /**
          * Origins allowed to open a socket with the auth cookie (shared with chat-service's setting).
-         * Read by web-support's HttpEdge; declared here so that the setting belongs to this mapping.
+         * Read by web-support's TokenCarriers; declared here so that the setting belongs to this mapping.
          */
         Optional<List<String>> allowedOrigins();
     }

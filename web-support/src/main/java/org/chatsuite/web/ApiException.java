@@ -52,8 +52,10 @@ public class ApiException extends RuntimeException {
                 Map.of(), Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
+    /** A dependency is down or silent (see {@link Outages}): the client may retry after a moment. */
     public static ApiException unavailable(String message) {
-        return new ApiException(503, "service_unavailable", message);
+        return new ApiException(503, "service_unavailable", message, Map.of(),
+                Map.of("Retry-After", String.valueOf(Outages.RETRY_AFTER_SECONDS)));
     }
 
     public int status() {

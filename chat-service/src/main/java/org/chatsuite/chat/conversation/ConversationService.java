@@ -1,6 +1,5 @@
 package org.chatsuite.chat.conversation;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package org.chatsuite.chat.message;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

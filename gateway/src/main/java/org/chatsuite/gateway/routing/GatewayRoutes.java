@@ -2,7 +2,6 @@ package org.chatsuite.gateway.routing;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,11 +11,13 @@ import org.chatsuite.gateway.throttle.Admission;
 import org.chatsuite.gateway.throttle.Decision;
 import org.chatsuite.gateway.throttle.Rule;
 import org.chatsuite.gateway.throttle.Throttling;
-import org.chatsuite.web.ApiError;
+import org.chatsuite.web.AccessLog;
 import org.chatsuite.web.ApiException;
-import org.chatsuite.web.HttpEdge;
+import org.chatsuite.web.EdgeErrors;
+import org.chatsuite.web.PublicPaths;
 import org.chatsuite.web.RequestIds;
 import org.chatsuite.web.RevocationKeys;
+import org.chatsuite.web.WebSocketUpgrade;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
@@ -29,7 +30,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -43,10 +43,7 @@ import io.vertx.ext.web.RoutingContext;
 public class GatewayRoutes {
 
     private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
-    /** Routes that need no token (docs/API.md#edge-authentication); every other proxied route does. */
     private static final String BEARER = "Bearer ";
-    private static final Set<String> PUBLIC = Set.of("/api/users/register", "/api/users/login",
-            "/api/users/token/refresh", "/.well-known/jwks.json", "/api/chat/health");
 
     private final Upstream users;
     private final Upstream chat;
@@ -98,7 +95,7 @@ public class GatewayRoutes {
         request.pause();
         String clientIp = request.remoteAddress() == null ? "unknown" : request.remoteAddress().host();
         Edge edge = new Edge(ctx, upstream, Vertx.currentContext(), clientIp, ctx.normalizedPath(),
-                Upstream.isUpgrade(request));
+                WebSocketUpgrade.isRequested(request));
         authenticate(ctx).subscribe().with(
                 jwt -> edge.then(() -> {
                     if (jwt == null) {
@@ -151,9 +148,9 @@ public class GatewayRoutes {
                 return;
             }
             if (tokenFailure != null) {
-                error(edge, 401, "token_invalid", "Token is invalid, expired or revoked");
-            } else if (!isPublic(edge.path())) {
-                error(edge, 401, "not_authenticated", "Authentication credentials were not provided");
+                EdgeErrors.reply(edge.ctx(), 401, "token_invalid", "Token is invalid, expired or revoked");
+            } else if (!PublicPaths.isPublic(edge.path())) {
+                EdgeErrors.reply(edge.ctx(), 401);
             } else {
                 pass(edge, null);
             }
@@ -181,11 +178,6 @@ public class GatewayRoutes {
         }), failure -> edge.then(() -> fail(edge, failure)));
     }
 
-    static boolean isPublic(String path) {
-        String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
-        return PUBLIC.contains(p);
-    }
-
     /** Sets the X-RateLimit-* headers; answers 429 and returns false when the request is throttled. */
     private boolean passesThrottle(Edge edge, Decision decision) {
         if (decision == null) {
@@ -198,15 +190,13 @@ public class GatewayRoutes {
             return true;
         }
         metrics.counter("gateway.throttled", "rule", decision.rule()).increment();
-        edge.ctx().response().putHeader("Retry-After", String.valueOf(decision.retryAfterSeconds()));
-        error(edge, 429, "throttled",
-                "Request was throttled. Expected available in " + decision.retryAfterSeconds() + " seconds.");
+        EdgeErrors.reply(edge.ctx(), ApiException.throttled(decision.retryAfterSeconds()));
         return false;
     }
 
     private static void pass(Edge edge, String userId) {
         if (userId != null) {
-            edge.ctx().put(HttpEdge.USER_KEY, userId);
+            edge.ctx().put(AccessLog.USER_KEY, userId);
         }
         HttpServerRequest request = edge.request();
         request.headers().set("X-Forwarded-For", edge.clientIp());
@@ -222,22 +212,10 @@ public class GatewayRoutes {
 
     private static void fail(Edge edge, Throwable failure) {
         if (failure instanceof ApiException api) {
-            if (api.status() == 503) {
-                edge.ctx().response().putHeader("Retry-After", "1");
-            }
-            error(edge, api.status(), api.code(), api.getMessage());
+            EdgeErrors.reply(edge.ctx(), api);
             return;
         }
         LOG.errorf(failure, "routing request %s failed", edge.request().getHeader(RequestIds.HEADER));
-        error(edge, 500, "internal_error", "Internal server error");
-    }
-
-    private static void error(Edge edge, int status, String code, String message) {
-        RoutingContext ctx = edge.ctx();
-        if (ctx.response().ended()) {
-            return;
-        }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(Json.encode(ApiError.of(code, message, null, ctx.request().getHeader(RequestIds.HEADER))));
+        EdgeErrors.reply(edge.ctx(), 500);
     }
 }

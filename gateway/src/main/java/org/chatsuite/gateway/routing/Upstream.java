@@ -13,6 +13,8 @@ import jakarta.enterprise.util.TypeLiteral;
 
 import org.chatsuite.gateway.GatewayConfig;
 import org.chatsuite.web.ApiError;
+import org.chatsuite.web.ApiException;
+import org.chatsuite.web.EdgeErrors;
 import org.chatsuite.web.HttpErrors;
 import org.chatsuite.web.RequestIds;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -143,8 +145,7 @@ final class Upstream {
     void relay(RoutingContext ctx, String uri) {
         HttpServerRequest request = ctx.request();
         if (relays.closing()) {
-            request.response().setStatusCode(503).putHeader("Retry-After", "1").putHeader("Content-Type", "application/json")
-                    .end(envelope(request, new Refusal(503, "the gateway is shutting down; reconnect")));
+            EdgeErrors.reply(ctx, ApiException.unavailable("the gateway is shutting down; reconnect"));
             return;
         }
         Future<Object> handshake = guarded(() -> connectSocket(request, uri, origins.size())
@@ -279,10 +280,6 @@ final class Upstream {
     private static String envelope(HttpServerRequest request, Refusal refusal) {
         return Json.encode(ApiError.of(HttpErrors.code(refusal.status()), refusal.message(), null,
                 request.getHeader(RequestIds.HEADER)));
-    }
-
-    static boolean isUpgrade(HttpServerRequest request) {
-        return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
     }
 
     /** The client went away during the exchange: not the upstream's fault, so not a breaker failure. */

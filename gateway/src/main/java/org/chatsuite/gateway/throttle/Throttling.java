@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.chatsuite.gateway.GatewayConfig;
-import org.chatsuite.web.HttpEdge;
+import org.chatsuite.web.PublicPaths;
 
 import io.vertx.core.http.HttpMethod;
 
@@ -48,7 +48,7 @@ public class Throttling {
         if (upgrade) {
             add(rules, "websocket", userId, config.websocketPerMinute());
         }
-        if (HttpEdge.isSessionStart(normalizedPath)) {
+        if (PublicPaths.isSessionStart(normalizedPath)) {
             add(rules, "anonymous", clientIp, config.anonymousPerMinute());
         }
         return rules;

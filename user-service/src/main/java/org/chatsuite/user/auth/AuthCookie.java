@@ -6,15 +6,14 @@ import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.NewCookie;
 
 import org.chatsuite.user.UserServiceConfig;
+import org.chatsuite.web.TokenCarriers;
 
 /**
- * The {@code chat_access_token} cookie: lets browsers (which cannot set headers on a WebSocket)
+ * The access-token cookie ({@link TokenCarriers#COOKIE}): lets browsers (which cannot set headers on a WebSocket)
  * authenticate with no extra code. HttpOnly so scripts cannot read it; SameSite=Lax against CSRF.
  */
 @Singleton
 public class AuthCookie {
-
-    public static final String NAME = "chat_access_token";
 
     private final boolean secure;
 
@@ -31,7 +30,7 @@ public class AuthCookie {
     }
 
     private NewCookie build(String value, int maxAgeSeconds) {
-        return new NewCookie.Builder(NAME)
+        return new NewCookie.Builder(TokenCarriers.COOKIE)
                 .value(value)
                 .path("/")
                 .httpOnly(true)

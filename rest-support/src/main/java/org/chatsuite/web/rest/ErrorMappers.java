@@ -1,4 +1,4 @@
-package org.chatsuite.web;
+package org.chatsuite.web.rest;
 
 import java.util.Map;
 
@@ -7,6 +7,11 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.chatsuite.web.ApiError;
+import org.chatsuite.web.ApiException;
+import org.chatsuite.web.HttpErrors;
+import org.chatsuite.web.Outages;
+import org.chatsuite.web.RequestIds;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -34,19 +39,14 @@ public class ErrorMappers {
         return envelope(400, "malformed_json", "Request body is not valid JSON of the expected shape", null, request).build();
     }
 
-    @ServerExceptionMapper
-    public Response notAuthenticated(UnauthorizedException e, ContainerRequestContext request) {
-        return envelope(401, "not_authenticated", "Authentication credentials were not provided", null, request).build();
-    }
-
-    @ServerExceptionMapper
-    public Response badToken(AuthenticationFailedException e, ContainerRequestContext request) {
-        return envelope(401, "token_invalid", "Token is invalid, expired or revoked", null, request).build();
-    }
-
-    @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, ContainerRequestContext request) {
-        return envelope(403, "forbidden", "You do not have permission to perform this action", null, request).build();
+    /** Quarkus security's refusals: no credentials, a token it did not accept, a caller not allowed. */
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class, ForbiddenException.class })
+    public Response refused(RuntimeException e, ContainerRequestContext request) {
+        if (e instanceof AuthenticationFailedException) {
+            return envelope(401, "token_invalid", "Token is invalid, expired or revoked", null, request).build();
+        }
+        int status = e instanceof ForbiddenException ? 403 : 401;
+        return envelope(status, HttpErrors.code(status), HttpErrors.message(status), null, request).build();
     }
 
     @ServerExceptionMapper
@@ -66,12 +66,15 @@ public class ErrorMappers {
         return response.build();
     }
 
+    /**
+     * A dependency (Redis) that is unreachable, overloaded or silent is an outage the client may retry:
+     * 503 with Retry-After, logged without a stack trace. Anything else is a bug: 500, logged in full.
+     */
     @ServerExceptionMapper
     public Response unexpected(Throwable e, ContainerRequestContext request) {
-        if (StoreUnavailable.isCause(e)) {
-            LOG.warnf("request %s failed: a data store did not answer: %s", requestId(request), e.toString());
-            return envelope(503, "service_unavailable", "A data store did not answer in time; try again shortly", null,
-                    request).build();
+        if (Outages.isOutage(e)) {
+            LOG.warnf("request %s: a dependency is unavailable: %s", requestId(request), e.toString());
+            return api(ApiException.unavailable(HttpErrors.message(503)), request);
         }
         LOG.errorf(e, "request %s failed with an unexpected exception", requestId(request));
         return envelope(500, "internal_error", "Internal server error", null, request).build();

@@ -1,7 +1,13 @@
-package org.chatsuite.web;
+package org.chatsuite.web.rest;
+
+import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.chatsuite.web.AccessLog;
+import org.chatsuite.web.ApiException;
+import org.chatsuite.web.RevocationKeys;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -22,9 +28,11 @@ import io.vertx.ext.web.RoutingContext;
 public class RevokedTokenCheck implements SecurityIdentityAugmentor {
 
     private final ReactiveRedisDataSource redis;
+    private final Duration redisTimeout;
 
-    RevokedTokenCheck(ReactiveRedisDataSource redis) {
+    RevokedTokenCheck(ReactiveRedisDataSource redis, @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
         this.redis = redis;
+        this.redisTimeout = redisTimeout;
     }
 
     @Override
@@ -36,6 +44,7 @@ public class RevokedTokenCheck implements SecurityIdentityAugmentor {
             return Uni.createFrom().failure(new AuthenticationFailedException("token has no jti"));
         }
         return redis.key().exists(RevocationKeys.token(jwt.getTokenID()), RevocationKeys.session(jwt.getClaim("sid")))
+                .ifNoItem().after(redisTimeout).fail()
                 .onFailure().transform(e -> ApiException.unavailable("Token revocation store is unavailable"))
                 .map(revoked -> {
                     if (revoked > 0) {
@@ -43,7 +52,7 @@ public class RevokedTokenCheck implements SecurityIdentityAugmentor {
                     }
                     RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(identity);
                     if (routing != null) {
-                        routing.put(HttpEdge.USER_KEY, jwt.getSubject());
+                        routing.put(AccessLog.USER_KEY, jwt.getSubject());
                     }
                     return identity;
                 });
