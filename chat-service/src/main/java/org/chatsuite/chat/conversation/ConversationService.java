@@ -1,5 +1,6 @@
 package org.chatsuite.chat.conversation;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package org.chatsuite.chat.message;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
