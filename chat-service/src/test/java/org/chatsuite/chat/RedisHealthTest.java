@@ -1,16 +1,20 @@
 package org.chatsuite.chat;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
 import org.chatsuite.testsupport.EmbeddedStores;
+import org.chatsuite.testsupport.TestTokens;
+import org.chatsuite.testsupport.WsClient;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +67,9 @@ class RedisHealthTest {
             Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                     RestAssured.given().when().get("/q/health/ready").then().statusCode(503)
                             .body("checks.find { it.name == 'Redis' }.status", equalTo("DOWN")));
+            // Not ready: new sockets are refused with 503, so that the gateway opens them on another replica.
+            assertThat(WsClient.handshakeStatus("ws://127.0.0.1:" + RestAssured.port + "/ws/chat/" + UUID.randomUUID(),
+                    b -> b.header("Authorization", "Bearer " + TestTokens.valid(1, "ada@example.com")))).isEqualTo(503);
             // Down for longer than wedged-after: the witness cannot reach Redis either, so no restart is asked for.
             Thread.sleep(wedgedAfter.plusSeconds(3).toMillis());
             RestAssured.given().when().get("/q/health/live").then().statusCode(200)

@@ -6,6 +6,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.chatsuite.chat.conversation.Membership;
+import org.chatsuite.chat.redis.RedisProbe;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.websockets.next.HttpUpgradeCheck;
@@ -28,9 +29,11 @@ public class HandshakeCheck implements HttpUpgradeCheck {
     }
 
     private final Membership membership;
+    private final RedisProbe redis;
 
-    HandshakeCheck(Membership membership) {
+    HandshakeCheck(Membership membership, RedisProbe redis) {
         this.membership = membership;
+        this.redis = redis;
     }
 
     @Override
@@ -40,6 +43,11 @@ public class HandshakeCheck implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        if (redis.failure() != null) {
+            // Not ready: a socket opened now could neither store nor receive messages. 503 tells the
+            // gateway to open it on another replica (a handshake has no side effects to repeat).
+            return CheckResult.rejectUpgrade(503);
+        }
         // An invalid token fails the identity, and the HTTP layer answers 401 on its own.
         return context.securityIdentity()
                 .chain(identity -> {

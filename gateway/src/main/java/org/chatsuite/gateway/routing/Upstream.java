@@ -245,8 +245,20 @@ final class Upstream {
         return sockets.connect(options)
                 // Hold its frames (connection_established comes at once) until the relay is wired.
                 .map(ws -> ws.pause())
-                .recover(failure -> retryElsewhere(origin, failure, attemptsLeft,
-                        () -> connectSocket(request, uri, attemptsLeft - 1)));
+                .recover(failure -> {
+                    if (failure instanceof UpgradeRejectedException rejected && rejected.getStatus() == 503
+                            && attemptsLeft > 1) {
+                        // A replica that is not ready (its Redis unreachable) refuses sockets with 503; a
+                        // handshake has no side effects, so the next replica is asked, and this one is left
+                        // out like a refusing one until its pause ends.
+                        metrics.counter("gateway.upstream.not_ready", "upstream", name,
+                                "replica", origin.host() + ":" + origin.port()).increment();
+                        origins.markDown(origin);
+                        return connectSocket(request, uri, attemptsLeft - 1);
+                    }
+                    return retryElsewhere(origin, failure, attemptsLeft,
+                            () -> connectSocket(request, uri, attemptsLeft - 1));
+                });
     }
 
     private <T> Future<T> retryElsewhere(SocketAddress origin, Throwable failure, int attemptsLeft,
