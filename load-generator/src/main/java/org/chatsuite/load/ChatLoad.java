@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.chatsuite.load.Accounts.User;
+import org.chatsuite.load.chaos.ChaosScenario;
 import org.chatsuite.testsupport.ServiceProcess;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +44,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * user-service, {@code --chat-replicas} chat-service replicas and the gateway, throttles off);
  * otherwise it targets {@code --gateway-url}, {@code --chat-url} (comma-separated replicas) and
  * {@code --users-url}.
- * Every run is bounded by {@code --duration} and stops by itself.
+ * Every run is bounded by {@code --duration} and stops by itself. {@code --mode chaos} is the fault-injection
+ * run of {@link ChaosScenario}, on a suite it always launches itself.
  */
 public final class ChatLoad {
 
@@ -73,11 +75,18 @@ public final class ChatLoad {
                 "rate", "100", "duration", "20", "sockets", "1000", "concurrency", "50", "warmup", "0", "chat-url", "http://127.0.0.1:8082",
                 "users-url", "http://127.0.0.1:8081"));
         options.putAll(Map.of("gateway-url", "http://127.0.0.1:8080", "target", "both", "chat-replicas", "2", "hold", "10"));
+        Map<String, String> given = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String name = args[i].replaceFirst("^--", "");
             boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
-            options.put(name, hasValue ? args[++i] : "true");
+            given.put(name, hasValue ? args[++i] : "true");
         }
+        if ("chaos".equals(given.get("mode"))) {
+            Map<String, String> chaos = new HashMap<>(ChaosScenario.DEFAULTS);
+            chaos.putAll(given);
+            System.exit(new ChaosScenario(chaos).run());
+        }
+        options.putAll(given);
         new ChatLoad(options).run();
         System.exit(0);
     }

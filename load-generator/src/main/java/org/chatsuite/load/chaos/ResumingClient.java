@@ -131,12 +131,13 @@ final class ResumingClient {
         vertx.setTimer(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1), t -> connect());
     }
 
-    /** Sends a new message; it stays pending (and is re-sent) until its acknowledgement arrives. */
-    synchronized void send() {
+    /** Sends a new message and returns its client id; it stays pending (and is re-sent) until acknowledged. */
+    synchronized String send() {
         String clientId = name + "-" + sequence.incrementAndGet();
         String content = "chaos " + clientId;
         pending.put(clientId, new Pending(content, System.nanoTime()));
         write(clientId, content);
+        return clientId;
     }
 
     /** Re-sends what has waited longer than {@code afterNanos} for its acknowledgement. */
