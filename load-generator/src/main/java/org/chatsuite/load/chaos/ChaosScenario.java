@@ -60,6 +60,8 @@ public final class ChaosScenario {
     /** When each message was first sent (ms since sending began), by client id: places problems in a phase. */
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
     private volatile long sendingStartedNanos;
+    /** The same instant on the wall clock, which message ids carry. */
+    private volatile long sendingStartedWallMs;
 
     public ChaosScenario(Map<String, String> options) {
         this.options = options;
@@ -113,6 +115,7 @@ public final class ChaosScenario {
         awaitAllOpen(clients, 60);
         long resender = vertx.setPeriodic(1000, t -> clients.forEach(c -> c.resendOlderThan(RESEND_AFTER_NANOS)));
 
+        sendingStartedWallMs = System.currentTimeMillis();
         sendingStartedNanos = System.nanoTime();
         List<Thread> chaos = List.of(
                 at("kill-replica-at", () -> {
@@ -245,18 +248,27 @@ public final class ChaosScenario {
                 + "out of order %d, received but not in history %d, unacknowledged after the drain %d%n", result.lostFromHistory(),
                 result.missedDeliveries(), result.duplicatedInHistory(), result.duplicatedDeliveries(), result.outOfOrder(),
                 result.unknown(), unacknowledged);
-        if (!result.affectedClientIds().isEmpty()) {
-            Map<String, Long> byPhase = new TreeMap<>();
-            for (String clientId : result.affectedClientIds()) {
-                byPhase.merge(phaseOf(sentAt.get(clientId), kills), 1L, Long::sum);
+        Map<String, Map<String, Long>> byKind = new TreeMap<>();
+        Map<String, List<DeliveryChecker.Problem>> examples = new TreeMap<>();
+        for (DeliveryChecker.Problem problem : result.problems()) {
+            byKind.computeIfAbsent(problem.kind(), k -> new TreeMap<>()).merge(phaseOf(problem, kills), 1L, Long::sum);
+            List<DeliveryChecker.Problem> some = examples.computeIfAbsent(problem.kind(), k -> new ArrayList<>());
+            if (some.size() < 5) {
+                some.add(problem);
             }
-            System.out.println("problems by the phase their message was first sent in: " + byPhase);
         }
+        byKind.forEach((kind, phases) -> System.out.printf("%s, by the phase its message was first sent in: %s; e.g. %s%n", kind,
+                phases, examples.get(kind)));
         System.out.printf("chaos: sent %d, acknowledged %d, delivered %d, lost %d, duplicated %d, out_of_order %d%n", sent,
                 result.acknowledged(), result.delivered(), result.lost(), result.duplicated(), result.outOfOrder());
     }
 
-    private static String phaseOf(Long sentAtMs, long[] kills) {
+    /** The phase a problem's message was first sent in (by its client id, else by its id's timestamp). */
+    private String phaseOf(DeliveryChecker.Problem problem, long[] kills) {
+        Long sentAtMs = problem.clientId() != null ? sentAt.get(problem.clientId()) : null;
+        if (sentAtMs == null && problem.messageId() != null) {
+            sentAtMs = Long.parseLong(problem.messageId().split("-")[0]) - sendingStartedWallMs;
+        }
         if (sentAtMs == null) {
             return "unknown";
         }

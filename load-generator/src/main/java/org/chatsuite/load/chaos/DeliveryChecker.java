@@ -29,15 +29,19 @@ public final class DeliveryChecker {
     public record Conversation(List<Stored> history, Set<String> acknowledged, Map<String, List<String>> receivedByMember) {
     }
 
+    /** One thing that went wrong, with the message it concerns (a client id, a message id or both). */
+    public record Problem(String kind, String clientId, String messageId) {
+    }
+
     /**
      * What went wrong, counted. {@code lost}: acknowledged messages missing from history plus messages of
      * history a member never received. {@code duplicated}: extra copies of a client id in history plus
      * messages a member received more than once. {@code unknown}: received messages that history does not
-     * hold (delivered, then lost by the store). {@code affectedClientIds}: the client id of each problem, to
-     * place it in time.
+     * hold (delivered, then lost by the store). {@code problems}: each of them, to place it
+     * in time.
      */
     public record Result(long acknowledged, long delivered, long lostFromHistory, long missedDeliveries, long duplicatedInHistory,
-            long duplicatedDeliveries, long outOfOrder, long unknown, List<String> affectedClientIds) {
+            long duplicatedDeliveries, long outOfOrder, long unknown, List<Problem> problems) {
 
         public long lost() {
             return lostFromHistory + missedDeliveries;
@@ -61,7 +65,7 @@ public final class DeliveryChecker {
         long duplicatedDeliveries = 0;
         long outOfOrder = 0;
         long unknown = 0;
-        List<String> affected = new ArrayList<>();
+        List<Problem> affected = new ArrayList<>();
         for (Conversation conversation : conversations) {
             Map<String, Integer> copies = new HashMap<>();
             Map<String, Integer> position = new HashMap<>();
@@ -71,14 +75,14 @@ public final class DeliveryChecker {
                 clientIdOf.put(stored.id(), stored.clientId());
                 if (stored.clientId() != null && copies.merge(stored.clientId(), 1, Integer::sum) > 1) {
                     duplicatedInHistory++;
-                    affected.add(stored.clientId());
+                    affected.add(new Problem("duplicated in history", stored.clientId(), stored.id()));
                 }
             }
             acknowledged += conversation.acknowledged().size();
             for (String clientId : conversation.acknowledged()) {
                 if (!copies.containsKey(clientId)) {
                     lostFromHistory++;
-                    affected.add(clientId);
+                    affected.add(new Problem("lost from history", clientId, null));
                 }
             }
             for (List<String> received : conversation.receivedByMember().values()) {
@@ -88,14 +92,15 @@ public final class DeliveryChecker {
                     Integer at = position.get(id);
                     if (at == null) {
                         unknown++;
+                        affected.add(new Problem("received but not in history", null, id));
                     } else if (!seen.add(id)) {
                         duplicatedDeliveries++;
-                        affected.add(clientIdOf.get(id));
+                        affected.add(new Problem("delivered twice", clientIdOf.get(id), id));
                     } else {
                         delivered++;
                         if (at < furthest) {
                             outOfOrder++;
-                            affected.add(clientIdOf.get(id));
+                            affected.add(new Problem("out of order", clientIdOf.get(id), id));
                         }
                         furthest = Math.max(furthest, at);
                     }
@@ -103,7 +108,7 @@ public final class DeliveryChecker {
                 for (Stored stored : conversation.history()) {
                     if (!seen.contains(stored.id())) {
                         missed++;
-                        affected.add(stored.clientId());
+                        affected.add(new Problem("missed", stored.clientId(), stored.id()));
                     }
                 }
             }

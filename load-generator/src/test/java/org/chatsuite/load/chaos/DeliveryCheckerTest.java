@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.chatsuite.load.chaos.DeliveryChecker.Conversation;
+import org.chatsuite.load.chaos.DeliveryChecker.Problem;
 import org.chatsuite.load.chaos.DeliveryChecker.Result;
 import org.chatsuite.load.chaos.DeliveryChecker.Stored;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class DeliveryCheckerTest {
 
         assertThat(result.lostFromHistory()).isEqualTo(1);
         assertThat(result.lost()).isEqualTo(1);
-        assertThat(result.affectedClientIds()).containsExactly("d");
+        assertThat(result.problems()).containsExactly(new Problem("lost from history", "d", null));
         assertThat(result.clean()).isFalse();
     }
 
@@ -42,7 +43,7 @@ class DeliveryCheckerTest {
         assertThat(result.missedDeliveries()).isEqualTo(1);
         assertThat(result.lost()).isEqualTo(1);
         assertThat(result.delivered()).isEqualTo(5);
-        assertThat(result.affectedClientIds()).containsExactly("b");
+        assertThat(result.problems()).containsExactly(new Problem("missed", "b", "2-0"));
     }
 
     @Test
@@ -62,7 +63,7 @@ class DeliveryCheckerTest {
         Result result = check(HISTORY, Set.of("a", "b", "c"), Map.of("ada", List.of("1-0", "3-0", "2-0")));
 
         assertThat(result.outOfOrder()).isEqualTo(1);
-        assertThat(result.affectedClientIds()).containsExactly("b");
+        assertThat(result.problems()).containsExactly(new Problem("out of order", "b", "2-0"));
         assertThat(result.lost()).isZero();
         assertThat(result.clean()).isFalse();
     }
@@ -85,7 +86,7 @@ class DeliveryCheckerTest {
         assertThat(result.acknowledged()).isEqualTo(5);
         assertThat(result.delivered()).isEqualTo(4);
         assertThat(result.lost()).isEqualTo(1);
-        assertThat(result.affectedClientIds()).containsExactly("y");
+        assertThat(result.problems()).containsExactly(new Problem("lost from history", "y", null));
     }
 
     private static Result check(List<Stored> history, Set<String> acknowledged, Map<String, List<String>> received) {
