@@ -145,10 +145,22 @@ public final class ChaosScenario {
         vertx.cancelTimer(resender);
         clients.forEach(ResumingClient::stop);
 
+        writeReceived(clients, Path.of("target", "chaos-received.txt"));
         DeliveryChecker.Result result = DeliveryChecker.check(collect(clients, history));
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         report(clients, sent, unacknowledged, result);
         return result.clean() && unacknowledged == 0 ? 0 : 1;
+    }
+
+    /** What each member received and how it connected, one line per member: the evidence behind the counts. */
+    private static void writeReceived(List<ResumingClient> clients, Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (ResumingClient client : clients) {
+            lines.add("user " + client.userId + " conversation " + client.conversationId + " attempts " + client.attempts() + " received "
+                    + client.received());
+        }
+        Files.write(file, lines);
+        System.out.println("per-member connection attempts and received ids: " + file.toAbsolutePath());
     }
 
     private ResumingClient.ClientEvents events() {

@@ -53,6 +53,8 @@ final class ResumingClient {
     /** Live frames that arrive while a resync's REST pages are on their way. */
     private List<JsonNode> heldDuringResync;
     private final List<String> received = new ArrayList<>();
+    /** Each connection attempt as {@code <messages received before it>:<URI>}, to place a problem in a connection's life. */
+    private final List<String> attempts = new ArrayList<>();
     /** Unacknowledged messages by client id: content and when it was last written. */
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -91,6 +93,7 @@ final class ResumingClient {
             return;
         }
         String uri = "/ws/chat/" + conversationId + "/" + (lastId == null ? "" : "?last_id=" + lastId);
+        attempts.add(received.size() + ":" + uri);
         sockets.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri)
                 .addHeader("Authorization", "Bearer " + token)).onComplete(ar -> {
                     if (ar.succeeded()) {
@@ -108,6 +111,7 @@ final class ResumingClient {
         }
         socket = ws;
         failedAttempts = 0;
+
         ws.textMessageHandler(this::onFrame);
         ws.closeHandler(v -> closed(ws));
         events.opened();
@@ -234,6 +238,10 @@ final class ResumingClient {
 
     synchronized int pendingCount() {
         return pending.size();
+    }
+
+    synchronized List<String> attempts() {
+        return List.copyOf(attempts);
     }
 
     synchronized List<String> received() {
