@@ -159,6 +159,7 @@ public final class ChaosScenario {
             lines.add("user " + client.userId + " conversation " + client.conversationId + " attempts " + client.attempts() + " received "
                     + client.received());
         }
+        Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, lines);
         System.out.println("per-member connection attempts and received ids: " + file.toAbsolutePath());
     }
@@ -254,8 +255,9 @@ public final class ChaosScenario {
             }
             System.out.printf("kill of %-20s at %2d s: %d of %d sockets closed within 3 s%n", names[k], from / 1000, closed, clients.size());
         }
-        System.out.printf("sockets opened %d times (%d members), close codes %s, error frames %s, resync_required %d%n", opens.get(),
-                clients.size(), closeCodes, errorCodes, resyncs.get());
+        System.out.printf("sockets opened %d times (%d members), close codes %s, error frames %s, resync_required %d, "
+                + "re-sends answered again with a message already received %d%n", opens.get(), clients.size(), closeCodes, errorCodes,
+                resyncs.get(), clients.stream().mapToLong(ResumingClient::repeatedAcknowledgements).sum());
         System.out.printf("lost from history %d, deliveries missed %d, duplicated in history %d, delivered twice %d, "
                 + "out of order %d, received but not in history %d, unacknowledged after the drain %d%n", result.lostFromHistory(),
                 result.missedDeliveries(), result.duplicatedInHistory(), result.duplicatedDeliveries(), result.outOfOrder(),

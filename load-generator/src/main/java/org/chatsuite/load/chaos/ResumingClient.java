@@ -2,6 +2,7 @@ package org.chatsuite.load.chaos;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,10 @@ final class ResumingClient {
     /** Live frames that arrive while a resync's REST pages are on their way. */
     private List<JsonNode> heldDuringResync;
     private final List<String> received = new ArrayList<>();
+    private final Set<String> receivedIds = new HashSet<>();
+    /** Client ids written more than once: the server answers each re-send with the original frame again. */
+    private final Set<String> resent = new HashSet<>();
+    private long repeatedAcknowledgements;
     /** Each connection attempt as {@code <messages received before it>:<URI>}, to place a problem in a connection's life. */
     private final List<String> attempts = new ArrayList<>();
     /** Unacknowledged messages by client id: content and when it was last written. */
@@ -149,6 +154,7 @@ final class ResumingClient {
         long now = System.nanoTime();
         for (Map.Entry<String, Pending> entry : pending.entrySet()) {
             if (now - entry.getValue().sentAtNanos() >= afterNanos) {
+                resent.add(entry.getKey());
                 entry.setValue(new Pending(entry.getValue().content(), now));
                 write(entry.getKey(), entry.getValue().content());
             }
@@ -198,12 +204,20 @@ final class ResumingClient {
     /** Records a received message (repeats too: the checker counts them) and acknowledges our own. */
     private void take(JsonNode message) {
         String id = message.path("id").asText();
+        String clientId = message.path("client_id").asText();
+        boolean mine = message.path("sender_id").asLong() == userId;
+        if (mine && resent.contains(clientId) && receivedIds.contains(id)) {
+            // The idempotent answer to a re-send of a message this socket already had (docs/PROTOCOL.md, Idempotency).
+            repeatedAcknowledgements++;
+            return;
+        }
         received.add(id);
+        receivedIds.add(id);
         if (lastId == null || compare(id, lastId) > 0) {
             lastId = id;
         }
-        if (message.path("sender_id").asLong() == userId && pending.remove(message.path("client_id").asText()) != null) {
-            acknowledged.add(message.path("client_id").asText());
+        if (mine && pending.remove(clientId) != null) {
+            acknowledged.add(clientId);
         }
     }
 
@@ -238,6 +252,10 @@ final class ResumingClient {
 
     synchronized int pendingCount() {
         return pending.size();
+    }
+
+    synchronized long repeatedAcknowledgements() {
+        return repeatedAcknowledgements;
     }
 
     synchronized List<String> attempts() {
