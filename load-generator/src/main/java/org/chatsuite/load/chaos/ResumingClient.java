@@ -227,15 +227,23 @@ final class ResumingClient {
             return; // one is already on its way and will cover this one's gap
         }
         heldDuringResync = new ArrayList<>();
-        String from = lastId == null ? History.BEGINNING : lastId;
-        vertx.executeBlocking(() -> history.after(conversationId, token, from), false).onComplete(ar -> resynced(ar.result()));
+        fetchMissed(lastId == null ? History.BEGINNING : lastId);
+    }
+
+    private void fetchMissed(String from) {
+        vertx.executeBlocking(() -> history.after(conversationId, token, from), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                resynced(ar.result());
+            } else {
+                events.errorFrame("resync over REST failed, retried: " + ar.cause().getClass().getSimpleName());
+                vertx.setTimer(1000, t -> fetchMissed(from)); // until history answers: a gap is not an option
+            }
+        });
     }
 
     private synchronized void resynced(List<JsonNode> fromHistory) {
-        if (fromHistory != null) {
-            fromHistory.forEach(this::take);
-            resyncedUpTo = lastId;
-        }
+        fromHistory.forEach(this::take);
+        resyncedUpTo = lastId;
         List<JsonNode> held = heldDuringResync;
         heldDuringResync = null;
         held.forEach(this::live);
