@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,7 +60,7 @@ public final class ChaosScenario {
     private final AtomicLong opens = new AtomicLong();
     private final AtomicLong resyncs = new AtomicLong();
     /** Close times in ms since sending began, to count what each kill closed. */
-    private final List<Long> closeTimes = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> closeTimes = Collections.synchronizedList(new ArrayList<>());
     /** When each message was first sent (ms since sending began), by client id: places problems in a phase. */
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
     private volatile long sendingStartedNanos;
@@ -90,7 +94,7 @@ public final class ChaosScenario {
             if (suite != null) {
                 suite.stop();
             }
-            redis[0].stop(java.time.Duration.ofSeconds(10));
+            redis[0].stop(Duration.ofSeconds(10));
         }
     }
 
@@ -233,7 +237,7 @@ public final class ChaosScenario {
                 stored.add(new DeliveryChecker.Stored(message.path("id").asText(),
                         message.hasNonNull("client_id") ? message.path("client_id").asText() : null));
             }
-            java.util.Set<String> acknowledged = new java.util.HashSet<>();
+            Set<String> acknowledged = new HashSet<>();
             Map<String, List<String>> received = new HashMap<>();
             for (ResumingClient member : members) {
                 acknowledged.addAll(member.acknowledged());
