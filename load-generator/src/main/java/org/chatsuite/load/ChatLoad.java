@@ -2,18 +2,13 @@ package org.chatsuite.load;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -22,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.chatsuite.load.Accounts.User;
+import org.chatsuite.load.chaos.ChaosScenario;
 import org.chatsuite.testsupport.ServiceProcess;
-import org.chatsuite.testsupport.SuiteProcesses;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,13 +44,14 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * user-service, {@code --chat-replicas} chat-service replicas and the gateway, throttles off);
  * otherwise it targets {@code --gateway-url}, {@code --chat-url} (comma-separated replicas) and
  * {@code --users-url}.
- * Every run is bounded by {@code --duration} and stops by itself.
+ * Every run is bounded by {@code --duration} and stops by itself. {@code --mode chaos} is the fault-injection
+ * run of {@link ChaosScenario}, on a suite it always launches itself.
  */
 public final class ChatLoad {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, String> options;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Accounts accounts = new Accounts();
     private List<String> chatUrls;
     private String usersUrl;
     private String gatewayUrl;
@@ -78,11 +75,18 @@ public final class ChatLoad {
                 "rate", "100", "duration", "20", "sockets", "1000", "concurrency", "50", "warmup", "0", "chat-url", "http://127.0.0.1:8082",
                 "users-url", "http://127.0.0.1:8081"));
         options.putAll(Map.of("gateway-url", "http://127.0.0.1:8080", "target", "both", "chat-replicas", "2", "hold", "10"));
+        Map<String, String> given = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String name = args[i].replaceFirst("^--", "");
             boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
-            options.put(name, hasValue ? args[++i] : "true");
+            given.put(name, hasValue ? args[++i] : "true");
         }
+        if ("chaos".equals(given.get("mode"))) {
+            Map<String, String> chaos = new HashMap<>(ChaosScenario.DEFAULTS);
+            chaos.putAll(given);
+            System.exit(new ChaosScenario(chaos).run());
+        }
+        options.putAll(given);
         new ChatLoad(options).run();
         System.exit(0);
     }
@@ -120,38 +124,22 @@ public final class ChatLoad {
     }
 
     private void launch(List<ServiceProcess> launched) {
-        Map<String, String> quiet = Map.of("quarkus.log.category.\"org.chatsuite.access\".level", "WARN");
-        ServiceProcess userService = SuiteProcesses.userService("bench-user-service", quiet);
-        launched.add(userService);
-        List<String> replicas = new ArrayList<>();
-        List<ServiceProcess> chats = new ArrayList<>();
-        for (int i = 1; i <= intOption("chat-replicas"); i++) {
-            ServiceProcess chat = SuiteProcesses.chatService("bench-chat-service-" + i, ServiceProcess.siblingJar("chat-service"),
-                    userService.url(), quiet);
-            launched.add(chat);
-            chats.add(chat);
-            names.put(chat, "chat-service-" + i);
-            replicas.add(chat.url());
+        LaunchedSuite suite = LaunchedSuite.start(intOption("chat-replicas"), Map.of());
+        launched.add(suite.userService());
+        launched.addAll(suite.chats());
+        launched.add(suite.gateway());
+        names.put(suite.gateway(), "gateway");
+        for (int i = 0; i < suite.chats().size(); i++) {
+            names.put(suite.chats().get(i), "chat-service-" + (i + 1));
         }
-        Map<String, String> unthrottled = new HashMap<>(quiet);
-        for (String rule : List.of("anonymous", "user", "history", "websocket")) {
-            unthrottled.put("chatsuite.throttle." + rule + "-per-minute", "0");
-        }
-        ServiceProcess gateway = SuiteProcesses.gateway("bench-gateway", ServiceProcess.siblingJar("gateway"),
-                userService.url(), replicas, unthrottled);
-        launched.add(gateway);
-        names.put(gateway, "gateway");
-        measured.add(gateway);
-        measured.addAll(chats);
-        usersUrl = userService.url();
-        chatUrls = replicas;
-        gatewayUrl = gateway.url();
+        measured.add(suite.gateway());
+        measured.addAll(suite.chats());
+        usersUrl = suite.userService().url();
+        chatUrls = suite.chats().stream().map(ServiceProcess::url).toList();
+        gatewayUrl = suite.gateway().url();
     }
 
     // ---------------------------------------------------------------- messages
-
-    private record User(long id, String token) {
-    }
 
     private void messages(Target target) throws Exception {
         int userCount = intOption("users");
@@ -318,42 +306,11 @@ public final class ChatLoad {
     // ---------------------------------------------------------------- setup
 
     private List<User> registerUsers(int count, Target target) throws IOException, InterruptedException {
-        String usersUrl = target.name().startsWith("through") ? target.restUrl() : this.usersUrl;
-        List<User> users = new ArrayList<>();
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        for (int i = 0; i < count; i++) {
-            String email = "load-" + run + "-" + i + "@example.com";
-            String password = "load test password";
-            post(usersUrl + "/api/users/register/", null, Map.of("email", email, "first_name", "Load", "last_name",
-                    "Tester", "password", password, "password_confirm", password));
-            JsonNode login = post(usersUrl + "/api/users/login/", null, Map.of("email", email, "password", password));
-            users.add(new User(login.path("data").path("id").asLong(),
-                    login.path("data").path("tokens").path("access_token").asText()));
-        }
-        return users;
+        return accounts.registerUsers(target.name().startsWith("through") ? target.restUrl() : usersUrl, count);
     }
 
-    /** Consecutive users form groups of {@code size}; returns each user's conversation. */
-    private Map<Integer, String> createGroups(List<User> users, int size, Target target)
-            throws IOException, InterruptedException {
-        Map<Integer, String> conversationOf = new HashMap<>();
-        for (int first = 0; first < users.size(); first += size) {
-            int last = Math.min(first + size, users.size());
-            List<Long> others = new ArrayList<>();
-            for (int i = first + 1; i < last; i++) {
-                others.add(users.get(i).id());
-            }
-            if (others.isEmpty()) {
-                others.add(users.get(0).id() == users.get(first).id() ? users.get(1).id() : users.get(0).id());
-            }
-            JsonNode created = post(target.restUrl() + "/api/chat/conversations/", users.get(first).token(),
-                    Map.of("participant_ids", others));
-            String id = created.path("data").path("id").asText();
-            for (int i = first; i < last; i++) {
-                conversationOf.put(i, id);
-            }
-        }
-        return conversationOf;
+    private Map<Integer, String> createGroups(List<User> users, int size, Target target) throws IOException, InterruptedException {
+        return accounts.createGroups(target.restUrl(), users, size);
     }
 
     private WebSocket connect(WebSocketClient client, String url, String conversation, String token) throws Exception {
@@ -365,20 +322,6 @@ public final class ChatLoad {
         URI uri = URI.create(url);
         return new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
                 .setURI("/ws/chat/" + conversation).addHeader("Authorization", "Bearer " + token);
-    }
-
-    private JsonNode post(String url, String token, Object body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body());
     }
 
     /** Resident memory (VmRSS, KiB) of each launched process that serves sockets. */
