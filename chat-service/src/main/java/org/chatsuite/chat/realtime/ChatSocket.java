@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import org.chatsuite.chat.ChatConfig;
 import org.chatsuite.chat.message.MessageIds;
 import org.chatsuite.chat.message.MessageService;
+import org.chatsuite.web.Outages;
 import org.chatsuite.web.Timestamps;
 import org.jboss.logging.Logger;
 
@@ -37,6 +38,8 @@ public class ChatSocket {
     private static final CloseReason GOING_AWAY = new CloseReason(1001, "Server shutting down");
     private static final CloseReason MESSAGE_TOO_BIG = new CloseReason(1009, "Frame larger than 64 KiB");
     private static final CloseReason FLOODING = new CloseReason(1008, "rate limit exceeded");
+    private static final CloseReason STORE_UNAVAILABLE = new CloseReason(SocketSession.TRY_AGAIN_LATER,
+            "a store did not answer: reconnect with last_id");
     /** A resume may replay up to the replay limit: it takes as much budget as ten other frames. */
     private static final int RESUME_COST = 10;
 
@@ -78,8 +81,13 @@ public class ChatSocket {
                 .chain(() -> replayOnOpen(session, lastId))
                 .chain(() -> presenceOnline(session))
                 .onFailure().recoverWithUni(e -> {
-                    LOG.errorf(e, "opening socket %s failed", connection.id());
                     fanOut.leave(session);
+                    if (Outages.isOutage(e)) {
+                        LOG.warnf("opening socket %s: a store is unavailable: %s", connection.id(), e);
+                        session.send(error("service_unavailable", "A store did not answer; reconnect shortly"));
+                        return connection.close(STORE_UNAVAILABLE);
+                    }
+                    LOG.errorf(e, "opening socket %s failed", connection.id());
                     session.send(error("internal", "Could not open the conversation; reconnect"));
                     return connection.close(CloseReason.INTERNAL_SERVER_ERROR);
                 });
@@ -93,8 +101,7 @@ public class ChatSocket {
             InboundFrame frame = InboundFrame.decode(json, text);
             return withinBudget(session, frame instanceof InboundFrame.Resume ? RESUME_COST : 1,
                     () -> handle(session, frame).onFailure().recoverWithItem(e -> {
-                        LOG.errorf(e, "frame %s on socket %s failed", frame.getClass().getSimpleName(), connection.id());
-                        session.send(error("internal", "The server could not handle this frame"));
+                        session.send(failed(frame, connection, e));
                         return null;
                     }));
         } catch (InboundFrame.Refused e) {
@@ -103,6 +110,21 @@ public class ChatSocket {
                 return Uni.createFrom().voidItem();
             });
         }
+    }
+
+    /**
+     * The error frame for a frame whose handling failed: an outage (Redis down or silent) is expected
+     * and retryable, so it is {@code service_unavailable} with a one-line warning; anything else is a
+     * bug, logged with its stack trace.
+     */
+    private String failed(InboundFrame frame, WebSocketConnection connection, Throwable failure) {
+        String kind = frame.getClass().getSimpleName();
+        if (Outages.isOutage(failure)) {
+            LOG.warnf("frame %s on socket %s: a store is unavailable: %s", kind, connection.id(), failure);
+            return error("service_unavailable", "A store did not answer; send it again shortly");
+        }
+        LOG.errorf(failure, "frame %s on socket %s failed", kind, connection.id());
+        return error("internal", "The server could not handle this frame");
     }
 
     /**
