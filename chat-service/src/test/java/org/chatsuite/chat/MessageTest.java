@@ -13,6 +13,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -50,6 +53,28 @@ class MessageTest {
         String raw = ada.api().when().get("/api/chat/conversations/" + conversation + "/messages/").then().extract().asString();
         assertThat(raw).containsPattern("\"timestamp\":\\d{10}\\.\\d{3}[,}]");
         assertThat(raw).contains("\"client_id\":\"c-1\"");
+    }
+
+    /** History writes its page straight from the stream; each message must read exactly as when it was sent. */
+    @Test
+    void historyMessagesAreTheSentMessagesFieldForField() throws Exception {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        String conversation = Users.conversation(ada, bob);
+        String path = "/api/chat/conversations/" + conversation + "/messages/";
+        ObjectMapper json = new ObjectMapper();
+        List<String> sent = new ArrayList<>();
+        for (Map<String, String> body : List.of(Map.of("content", "with a client id \"quoted\" \u2028 👋", "client_id", "k-1"),
+                Map.of("content", "without one"))) {
+            String raw = ada.api().contentType(ContentType.JSON).body(body).when().post(path)
+                    .then().statusCode(201).extract().asString();
+            sent.add(json.readTree(raw).get("data").toString());
+        }
+        JsonNode page = json.readTree(bob.api().when().get(path).then().statusCode(200).extract().asString());
+        List<String> read = new ArrayList<>();
+        page.get("data").get("messages").forEach(m -> read.add(m.toString()));
+        // toString keeps the field order, so this compares names, order, values and types.
+        assertThat(read).containsExactlyElementsOf(sent);
     }
 
     @Test

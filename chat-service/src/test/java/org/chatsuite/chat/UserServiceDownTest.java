@@ -50,4 +50,22 @@ class UserServiceDownTest {
                 ada.api().contentType(ContentType.JSON).body(Map.of("participant_ids", List.of(cy.id())))
                         .when().post("/api/chat/conversations/").then().statusCode(201));
     }
+
+    @Test
+    void participantsConfirmedForOneCallerAreConfirmedForAnotherWithoutUserService() {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        Users.User cy = Users.create("Cy");
+        Users.conversation(ada, bob, cy);
+        UserServiceResource.userService().stop();
+        try {
+            // The same three users, asked for with Bob's token: the directory's answer depends on the ids only.
+            bob.api().contentType(ContentType.JSON).body(Map.of("participant_ids", List.of(ada.id(), cy.id())))
+                    .when().post("/api/chat/conversations/")
+                    .then().statusCode(org.hamcrest.Matchers.oneOf(200, 201))
+                    .body("data.participants.size()", equalTo(3));
+        } finally {
+            UserServiceResource.userService().start();
+        }
+    }
 }

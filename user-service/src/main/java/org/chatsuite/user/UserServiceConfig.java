@@ -48,6 +48,13 @@ public interface UserServiceConfig {
         /** bcrypt cost factor (log2 rounds); at least 10. */
         @WithDefault("12")
         int bcryptCost();
+
+        /** How many hashes run at once; absent: one per core, so hashing cannot take the CPU from every other route. */
+        Optional<Integer> hashingConcurrency();
+
+        /** How many hashing requests may wait for a free slot; beyond that a request gets 503 at once. */
+        @WithDefault("16")
+        int hashingQueue();
     }
 
     /** Failed-login throttling (docs/API.md#failed-logins). */

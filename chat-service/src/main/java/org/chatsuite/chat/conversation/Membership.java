@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -12,21 +12,26 @@ import jakarta.persistence.EntityManager;
 
 import org.chatsuite.web.ApiException;
 
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
+import io.quarkus.cache.CaffeineCache;
+
 /**
  * Who is in which conversation. Membership never changes after creation (the API has no
- * add/remove), so it is cached in memory for the hot paths: handshakes, sends and fan-out.
+ * add/remove, and conversations are never deleted), so the participants of a conversation are cached
+ * for the hot paths: handshakes, sends and fan-out. Only found conversations are cached: an unknown id
+ * may be a conversation that another replica is creating right now. The cache's size and idle expiry
+ * (application.properties, {@code conversation-members}) only bound memory; no entry can go stale.
  */
 @ApplicationScoped
 public class Membership {
 
-    /** Bounds memory: a replica forgets its lookups when it has cached this many conversations. */
-    private static final int MAX_CACHED = 100_000;
-
     private final EntityManager em;
-    private final ConcurrentHashMap<UUID, Set<Long>> cache = new ConcurrentHashMap<>();
+    private final CaffeineCache cache;
 
-    Membership(EntityManager em) {
+    Membership(EntityManager em, @CacheName("conversation-members") Cache cache) {
         this.em = em;
+        this.cache = cache.as(CaffeineCache.class);
     }
 
     /** Parses the id and checks the caller may see it: 400 malformed, 404 unknown, 403 not a participant. */
@@ -58,9 +63,9 @@ public class Membership {
     /** The participant ids, or empty if the conversation does not exist. Blocking on a cache miss. */
     @ActivateRequestContext
     public Optional<Set<Long>> of(UUID conversationId) {
-        Set<Long> cached = cache.get(conversationId);
+        CompletableFuture<Set<Long>> cached = cache.getIfPresent(conversationId);
         if (cached != null) {
-            return Optional.of(cached);
+            return Optional.of(cached.join()); // completed: only known answers are put
         }
         @SuppressWarnings("unchecked")
         List<Number> ids = em.createNativeQuery("SELECT user_id FROM participants WHERE conversation_id = ?1")
@@ -69,10 +74,7 @@ public class Membership {
             return Optional.empty();
         }
         Set<Long> members = Set.copyOf(ids.stream().map(Number::longValue).toList());
-        if (cache.size() >= MAX_CACHED) {
-            cache.clear();
-        }
-        cache.put(conversationId, members);
+        cache.put(conversationId, CompletableFuture.completedFuture(members));
         return Optional.of(members);
     }
 }

@@ -20,6 +20,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import io.quarkus.cache.CacheKey;
 import io.quarkus.cache.CacheResult;
 
 /**
@@ -39,7 +40,8 @@ public class UserDirectory {
     }
 
     /**
-     * The existing users among {@code ids} (sorted, distinct), keyed by id.
+     * The existing users among {@code ids} (sorted, distinct), keyed by id. The answer depends on the ids
+     * only, so they alone are the cache key: the caller's token merely authorizes the call to user-service.
      *
      * @throws ApiException 503 when user-service cannot answer
      */
@@ -47,7 +49,7 @@ public class UserDirectory {
     @Timeout(2000)
     @Retry(maxRetries = 2, delay = 100, abortOn = ApiException.class)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.5, delay = 5000, skipOn = ApiException.class)
-    public Map<Long, UserProfile> lookup(String sortedIds, String authorization) {
+    public Map<Long, UserProfile> lookup(@CacheKey String sortedIds, String authorization) {
         try {
             return client.batch(sortedIds, authorization).data().stream()
                     .collect(Collectors.toMap(UserProfile::id, Function.identity()));

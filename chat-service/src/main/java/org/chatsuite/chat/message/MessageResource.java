@@ -27,8 +27,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
 
 /** History, sending and read state of one conversation. */
 @Path("/api/chat/conversations/{id}")
@@ -73,24 +75,24 @@ public class MessageResource {
         if (before != null && after != null) {
             throw ApiException.badParameter("Use either before or after, not both");
         }
-        long total = store.count(id).await().atMost(redisTimeout);
-        List<MessageView> page;
-        boolean hasMore;
-        if (after != null) {
-            page = store.after(id, MessageIds.require("after", after), limit + 1).await().atMost(redisTimeout);
-            hasMore = page.size() > limit;
-            page = page.subList(0, Math.min(limit, page.size()));
-        } else {
-            String cursor = before == null ? null : MessageIds.require("before", before);
-            int skip = cursor == null ? offset : 0;
-            List<MessageView> newestFirst = store.newestBefore(id, cursor, skip + limit + 1).await().atMost(redisTimeout);
-            List<MessageView> window = newestFirst.subList(Math.min(skip, newestFirst.size()), newestFirst.size());
-            hasMore = window.size() > limit;
-            page = new ArrayList<>(window.subList(0, Math.min(limit, window.size())));
-            Collections.reverse(page);
+        String afterId = after == null ? null : MessageIds.require("after", after);
+        String cursor = before == null ? null : MessageIds.require("before", before);
+        int skip = after != null || cursor != null ? 0 : offset;
+        int wanted = skip + limit + 1; // one more than the page tells whether there are more
+        // The three round trips do not depend on each other: Redis gets them at once.
+        var results = Uni.combine().all()
+                .unis(store.count(id),
+                        afterId != null ? store.entriesAfter(id, afterId, wanted) : store.entriesNewestBefore(id, cursor, wanted),
+                        store.resetUnread(id, caller()))
+                .asTuple().await().atMost(redisTimeout);
+        List<StreamMessage<String, String, String>> read = results.getItem2();
+        List<StreamMessage<String, String, String>> window = read.subList(Math.min(skip, read.size()), read.size());
+        boolean hasMore = window.size() > limit;
+        List<StreamMessage<String, String, String>> page = new ArrayList<>(window.subList(0, Math.min(limit, window.size())));
+        if (afterId == null) {
+            Collections.reverse(page); // read newest first
         }
-        store.resetUnread(id, caller()).await().atMost(redisTimeout);
-        return ApiResponse.ok(new History(id, page, page.size(), total, hasMore));
+        return ApiResponse.ok(new History(id, new StoredMessages(id, page), page.size(), results.getItem1(), hasMore));
     }
 
     @POST
@@ -150,7 +152,7 @@ public class MessageResource {
     }
 
     @RegisterForReflection
-    public record History(UUID conversationId, List<MessageView> messages, int count, long total, boolean hasMore) {
+    public record History(UUID conversationId, StoredMessages messages, int count, long total, boolean hasMore) {
     }
 
 }

@@ -109,18 +109,26 @@ public class MessageStore {
 
     /** Messages after {@code lastId} in history order, at most {@code max}. */
     public Uni<List<MessageView>> after(UUID conversation, String lastId, int max) {
-        return streams.xrange(ChatKeys.history(conversation), StreamRange.of("(" + lastId, "+"), max)
-                .map(entries -> views(conversation, entries));
+        return entriesAfter(conversation, lastId, max).map(entries -> views(conversation, entries));
+    }
+
+    /** {@link #after} as the stream's entries, for pages written without a view per message ({@link StoredMessages}). */
+    public Uni<List<StreamMessage<String, String, String>>> entriesAfter(UUID conversation, String lastId, int max) {
+        return streams.xrange(ChatKeys.history(conversation), StreamRange.of("(" + lastId, "+"), max);
     }
 
     /** The newest {@code max} messages before {@code beforeId} (or the newest of all), newest first. */
     public Uni<List<MessageView>> newestBefore(UUID conversation, String beforeId, int max) {
+        return entriesNewestBefore(conversation, beforeId, max).map(entries -> views(conversation, entries));
+    }
+
+    /** {@link #newestBefore} as the stream's entries. */
+    public Uni<List<StreamMessage<String, String, String>>> entriesNewestBefore(UUID conversation, String beforeId, int max) {
         if ("0-0".equals(beforeId)) {
             return Uni.createFrom().item(List.of()); // nothing sorts before the smallest id
         }
         String end = beforeId == null ? "+" : "(" + beforeId;
-        return streams.xrevrange(ChatKeys.history(conversation), StreamRange.of(end, "-"), max)
-                .map(entries -> views(conversation, entries));
+        return streams.xrevrange(ChatKeys.history(conversation), StreamRange.of(end, "-"), max);
     }
 
     public Uni<Long> count(UUID conversation) {
