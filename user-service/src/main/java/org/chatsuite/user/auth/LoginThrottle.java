@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 import org.chatsuite.user.UserServiceConfig;
 import org.chatsuite.web.ApiException;
 import org.chatsuite.web.LuaScript;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
@@ -31,14 +32,17 @@ public class LoginThrottle {
 
     private static final LuaScript ATTEMPT = LuaScript.load("/redis/login-attempt.lua");
     private static final LuaScript SUCCEEDED = LuaScript.load("/redis/login-succeeded.lua");
-    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(5);
 
     private final ReactiveRedisDataSource redis;
     private final UserServiceConfig.Login config;
+    /** The reactive client has no reply timeout of its own: an attempt waits at most this, like every other Redis call. */
+    private final Duration redisTimeout;
 
-    LoginThrottle(ReactiveRedisDataSource redis, UserServiceConfig config) {
+    LoginThrottle(ReactiveRedisDataSource redis, UserServiceConfig config,
+            @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
         this.redis = redis;
         this.config = config.login();
+        this.redisTimeout = redisTimeout;
     }
 
     /** Admits one attempt and counts it as a failed one, or throws 429 with the time to wait. */
@@ -62,7 +66,7 @@ public class LoginThrottle {
 
     private Response run(LuaScript script, String email, String clientIp, List<String> args) {
         return script.run(redis, keys(email, clientIp), args)
-                .ifNoItem().after(REDIS_TIMEOUT).fail()
+                .ifNoItem().after(redisTimeout).fail()
                 .onFailure().transform(e -> ApiException.unavailable("Login throttle store is unavailable"))
                 .await().indefinitely();
     }
