@@ -24,7 +24,7 @@ class ManagementInterfaceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "/q/metrics", "/q/health", "/q/health/ready", "/api/users/q/metrics", "/api/chat/q/metrics" })
+    @ValueSource(strings = { "/q/metrics", "/q/health", "/q/health/ready", "/q/health/live" })
     void thePublicPortAnswersThemWithNotFound(String path) {
         given().when().get(path).then().statusCode(404).body("status", equalTo("error")).body("code", equalTo("not_found"));
     }
