@@ -20,7 +20,7 @@ class ManagementInterfaceTest {
     @Test
     void healthAndMetricsAnswerOnTheManagementPort() {
         Management.given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        Management.given().when().get("/q/metrics").then().statusCode(200).body(containsString("gateway_websockets_open"));
+        Management.given().when().get("/q/metrics").then().statusCode(200).body(containsString("gateway_upstream_latency_seconds"));
     }
 
     @ParameterizedTest
