@@ -2,6 +2,7 @@ package org.chatsuite.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
@@ -26,6 +28,10 @@ class PresenceRenewalTest {
     private static final int CONVERSATIONS = 30;
     private static final Pattern BORROWS =
             Pattern.compile("^redis_pool_completed_total\\{pool_name=\"<default>\",pool_type=\"redis\",?} (\\S+)$", Pattern.MULTILINE);
+
+    /** Metrics are on the management interface, a port of its own. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @Test
     void renewalsOfManySocketsCostOneBorrowPerPeriodAndKeepEveryoneOnline() throws InterruptedException {
@@ -57,8 +63,8 @@ class PresenceRenewalTest {
         }
     }
 
-    private static double borrows() {
-        String metrics = RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    private double borrows() {
+        String metrics = RestAssured.given().port(management.getPort()).when().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = BORROWS.matcher(metrics);
         assertThat(m.find()).as("redis_pool_completed_total of the shared pool in /q/metrics").isTrue();
         return Double.parseDouble(m.group(1));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +20,16 @@ import org.chatsuite.testsupport.WsClient;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisConnection;
 
 /**
- * Redis in /q/health: not ready while Redis cannot be reached, and back by itself; not live only
- * when the shared client is wedged while Redis itself answers (a restart of the pod then helps,
+ * Redis in /q/health (on the management interface): not ready while Redis cannot be reached, and
+ * back by itself; not live only when the shared client is wedged while Redis itself answers (a restart of the pod then helps,
  * whereas restarting pods because Redis is down would not).
  */
 @QuarkusTest
@@ -34,6 +37,10 @@ class RedisHealthTest {
 
     @Inject
     Redis redis;
+
+    /** Health and metrics are on the management interface, a port of its own. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @ConfigProperty(name = "quarkus.redis.max-pool-size")
     int poolSize;
@@ -50,9 +57,9 @@ class RedisHealthTest {
                 held.add(redis.connect().await().atMost(Duration.ofSeconds(5)));
             }
             Awaitility.await().atMost(wedgedAfter.plusSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-                RestAssured.given().when().get("/q/health/live").then().statusCode(503)
+                management().when().get("/q/health/live").then().statusCode(503)
                         .body("checks.find { it.name == 'Redis client' }.status", equalTo("DOWN"));
-                RestAssured.given().when().get("/q/health/ready").then().statusCode(503)
+                management().when().get("/q/health/ready").then().statusCode(503)
                         .body("checks.find { it.name == 'Redis' }.status", equalTo("DOWN"));
             });
         } finally {
@@ -66,14 +73,14 @@ class RedisHealthTest {
         EmbeddedStores.killRedis();
         try {
             Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
-                    RestAssured.given().when().get("/q/health/ready").then().statusCode(503)
+                    management().when().get("/q/health/ready").then().statusCode(503)
                             .body("checks.find { it.name == 'Redis' }.status", equalTo("DOWN")));
             // Not ready: new sockets are refused with 503, so that the gateway opens them on another replica.
             assertThat(WsClient.handshakeStatus("ws://127.0.0.1:" + RestAssured.port + "/ws/chat/" + UUID.randomUUID(),
                     b -> b.header("Authorization", "Bearer " + TestTokens.valid(1, "ada@example.com")))).isEqualTo(503);
             // Down for longer than wedged-after: the witness cannot reach Redis either, so no restart is asked for.
             Thread.sleep(wedgedAfter.plusSeconds(3).toMillis());
-            RestAssured.given().when().get("/q/health/live").then().statusCode(200)
+            management().when().get("/q/health/live").then().statusCode(200)
                     .body("checks.name", hasItem("Redis client"));
         } finally {
             EmbeddedStores.restartRedis();
@@ -101,10 +108,14 @@ class RedisHealthTest {
         awaitHealthy();
     }
 
-    private static void awaitHealthy() {
+    private void awaitHealthy() {
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            RestAssured.given().when().get("/q/health/ready").then().statusCode(200);
-            RestAssured.given().when().get("/q/health/live").then().statusCode(200);
+            management().when().get("/q/health/ready").then().statusCode(200);
+            management().when().get("/q/health/live").then().statusCode(200);
         });
+    }
+
+    private RequestSpecification management() {
+        return RestAssured.given().port(management.getPort());
     }
 }

@@ -3,6 +3,7 @@ package org.chatsuite.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -41,6 +43,10 @@ class RedisRecoveryTest {
     /** REST requests of one burst; with one WebSocket message per socket, over 200 operations at once. */
     private static final int REST_PER_BURST = 400;
     private static final Pattern POOL_GAUGE = Pattern.compile("^(redis_pool_\\w+)\\{([^}]*)} (\\S+)$");
+
+    /** Health and metrics are on the management interface, a port of its own. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -88,7 +94,7 @@ class RedisRecoveryTest {
             Map<String, Double> activeBefore, Duration within) {
         Awaitility.await("round " + round + ": readiness and the Redis pools back to normal").atMost(within)
                 .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                    RestAssured.given().when().get("/q/health/ready").then().statusCode(200);
+                    RestAssured.given().port(management.getPort()).when().get("/q/health/ready").then().statusCode(200);
                     List<String[]> gauges = poolGauges();
                     assertThat(gauges).extracting(g -> g[0]).contains("redis_pool_queue_size", "redis_pool_idle");
                     for (String[] gauge : gauges) {
@@ -125,7 +131,7 @@ class RedisRecoveryTest {
      * {@code redis_pool_active} of each pool while nothing else runs: the lowest of a few readings,
      * since a periodic presence renewal may hold a connection for a moment.
      */
-    private static Map<String, Double> connectionsInUse() throws InterruptedException {
+    private Map<String, Double> connectionsInUse() throws InterruptedException {
         Map<String, Double> lowest = new java.util.HashMap<>();
         for (int i = 0; i < 5; i++) {
             for (String[] gauge : poolGauges()) {
@@ -139,8 +145,8 @@ class RedisRecoveryTest {
     }
 
     /** Every {@code redis_pool_*} series of /q/metrics as {name, labels, value}. */
-    private static List<String[]> poolGauges() {
-        String metrics = RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    private List<String[]> poolGauges() {
+        String metrics = RestAssured.given().port(management.getPort()).when().get("/q/metrics").then().statusCode(200).extract().asString();
         List<String[]> gauges = new ArrayList<>();
         for (String line : metrics.split("\n")) {
             Matcher m = POOL_GAUGE.matcher(line);

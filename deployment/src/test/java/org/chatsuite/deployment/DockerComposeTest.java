@@ -123,13 +123,13 @@ class DockerComposeTest {
     }
 
     @Test
-    void appHealthChecksAskTheReadinessEndpointOnTheServicesPort() {
+    void appHealthChecksAskTheReadinessEndpointOnTheManagementPort() {
         for (String name : APP_SERVICES) {
             ServiceCatalog.Service s = catalog.get(serviceOf(name));
             String test = String.join(" ", strings(map(service(name).get("healthcheck")).get("test")));
             // No curl/wget in the UBI runtime images: bash's /dev/tcp, which they have.
             assertThat(test).as(name).startsWith("CMD bash -c")
-                    .contains("/dev/tcp/127.0.0.1/" + s.httpPort())
+                    .contains("/dev/tcp/127.0.0.1/" + s.managementPort() + " ")
                     .contains("GET " + ServiceCatalog.READY + " ")
                     .contains("' 200 '");
             int stopGrace = (int) ServiceCatalog.duration(String.valueOf(service(name).get("stop_grace_period"))).toSeconds();

@@ -235,10 +235,15 @@ class KustomizeOverlaysTest {
         Map<String, Workload> w = Workload.all(objects).stream().collect(Collectors.toMap(Workload::app, x -> x));
         String dns = "namespace:kube-system/k8s-app=kube-dns";
         String ingressController = "namespace:ingress-nginx";
+        // Prometheus, on the management port only (ManifestChecker checks the port).
+        String monitoring = "namespace:" + ManifestChecker.MONITORING_NAMESPACE;
 
-        assertThat(net.ingressSources(w.get("gateway"))).containsExactly(ingressController);
-        assertThat(net.ingressSources(w.get("user-service"))).containsExactlyInAnyOrder("gateway", "chat-service");
-        assertThat(net.ingressSources(w.get("chat-service"))).containsExactly("gateway");
+        assertThat(net.ingressSources(w.get("gateway"))).containsExactlyInAnyOrder(ingressController, monitoring);
+        assertThat(net.ingressSources(w.get("user-service"))).containsExactlyInAnyOrder("gateway", "chat-service", monitoring);
+        assertThat(net.ingressSources(w.get("chat-service"))).containsExactlyInAnyOrder("gateway", monitoring);
+        for (String s : services.keySet()) {
+            assertThat(net.allows(w.get("gateway"), w.get(s), services.get(s).managementPort())).as("gateway -> " + s).isFalse();
+        }
 
         assertThat(net.allows(w.get("gateway"), w.get("user-service"), 8081)).isTrue();
         assertThat(net.allows(w.get("gateway"), w.get("chat-service"), 8082)).isTrue();

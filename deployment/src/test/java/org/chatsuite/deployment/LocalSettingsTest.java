@@ -11,6 +11,7 @@ import java.util.TreeSet;
 
 import org.chatsuite.processes.Database;
 import org.chatsuite.processes.ServiceEnvironment;
+import org.chatsuite.processes.ServicePorts;
 import org.chatsuite.processes.SuiteSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,8 +33,11 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
  */
 class LocalSettingsTest {
 
-    /** Each container listens on its service's default port: the port is the one wiring they leave alone. */
-    private static final String PORT = "QUARKUS_HTTP_PORT";
+    /**
+     * Each container listens on its service's default ports (the API's, and 9000 for health and
+     * metrics): the ports are the one wiring they leave alone.
+     */
+    private static final Set<String> PORTS = Set.of("QUARKUS_HTTP_PORT", "QUARKUS_MANAGEMENT_PORT");
 
     private static final Map<String, ServiceEnvironment> LOCAL = local();
 
@@ -42,9 +46,9 @@ class LocalSettingsTest {
         Database database = new Database("jdbc:postgresql://127.0.0.1:5433/db", "postgres", "");
         String userService = SuiteSettings.localUrl(8081);
         return Map.of(
-                "user-service", settings.userService(8081, database, Path.of("keys/jwt-private.pem")),
-                "chat-service", settings.chatService(8082, database, userService),
-                "gateway", settings.gateway(8080, userService, List.of(SuiteSettings.localUrl(8082))));
+                "user-service", settings.userService(new ServicePorts(8081, 9000), database, Path.of("keys/jwt-private.pem")),
+                "chat-service", settings.chatService(new ServicePorts(8082, 9000), database, userService),
+                "gateway", settings.gateway(new ServicePorts(8080, 9000), userService, List.of(SuiteSettings.localUrl(8082))));
     }
 
     @Test
@@ -81,7 +85,7 @@ class LocalSettingsTest {
 
     private static Set<String> connections(String service) {
         Set<String> wired = LOCAL.get(service).wiredNames();
-        wired.remove(PORT);
+        wired.removeAll(PORTS);
         return wired;
     }
 

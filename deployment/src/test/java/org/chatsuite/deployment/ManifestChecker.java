@@ -42,6 +42,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 /**
@@ -53,6 +54,9 @@ final class ManifestChecker {
 
     /** The only Service the Ingress may expose: clients reach nothing but the gateway. */
     static final String EDGE_SERVICE = "gateway";
+
+    /** Where Prometheus runs: the only namespace that may reach the services' management port. */
+    static final String MONITORING_NAMESPACE = "monitoring";
 
     private static final Pattern IP_RANGE = Pattern.compile(
             "(\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:]*(/\\d{1,3})?)");
@@ -83,7 +87,7 @@ final class ManifestChecker {
         }
         checkReferences(objects, workloads, problems);
         checkServices(objects, workloads, problems);
-        checkIngresses(objects, problems);
+        checkIngresses(objects, workloads, problems);
         checkAutoscalers(objects, workloads, problems);
         checkDisruptionBudgets(objects, workloads, problems);
         checkNetworkPolicies(objects, workloads, problems);
@@ -217,18 +221,33 @@ final class ManifestChecker {
         });
     }
 
-    /** What only the chat-suite services need: real health paths and port, draining, known settings. */
+    /**
+     * What only the chat-suite services need: real health paths on the management port, metrics
+     * scraped there, draining, known settings.
+     */
     private void checkService(String at, ServiceCatalog.Service service, Container c, Workload w, List<HasMetadata> objects,
             List<String> problems) {
         Map<String, String> env = literalEnv(c, objects);
         int port = env.containsKey("QUARKUS_HTTP_PORT") ? Integer.parseInt(env.get("QUARKUS_HTTP_PORT")) : service.httpPort();
-        boolean exposed = c.getPorts() != null && c.getPorts().stream().anyMatch(p -> p.getContainerPort() == port);
-        if (!exposed) {
+        int management = managementPort(service, env);
+        if (!hasContainerPort(c, port)) {
             problems.add(at + ": no container port " + port + " (the port " + service.name() + " listens on)");
         }
-        checkHealthProbe(at, "startupProbe", c.getStartupProbe(), ServiceCatalog.STARTED, port, w, problems);
-        checkHealthProbe(at, "livenessProbe", c.getLivenessProbe(), ServiceCatalog.LIVE, port, w, problems);
-        checkHealthProbe(at, "readinessProbe", c.getReadinessProbe(), ServiceCatalog.READY, port, w, problems);
+        if (!hasContainerPort(c, management)) {
+            problems.add(at + ": no container port " + management + " (the management port of " + service.name()
+                    + ": health and metrics)");
+        }
+        checkHealthProbe(at, "startupProbe", c.getStartupProbe(), ServiceCatalog.STARTED, management, w, problems);
+        checkHealthProbe(at, "livenessProbe", c.getLivenessProbe(), ServiceCatalog.LIVE, management, w, problems);
+        checkHealthProbe(at, "readinessProbe", c.getReadinessProbe(), ServiceCatalog.READY, management, w, problems);
+        checkManagementIngress(w, management, objects, problems);
+        Map<String, String> annotations = w.podAnnotations();
+        if (!"true".equals(annotations.get("prometheus.io/scrape"))
+                || !String.valueOf(management).equals(annotations.get("prometheus.io/port"))
+                || !ServiceCatalog.METRICS.equals(annotations.get("prometheus.io/path"))) {
+            problems.add(w.describe() + ": pods are not annotated for Prometheus to scrape " + ServiceCatalog.METRICS
+                    + " on the management port " + management);
+        }
 
         // Draining: the endpoint must leave the Service (preStop) before SIGTERM, and the pod must
         // not be killed before Quarkus' shutdown delay and timeout have run out.
@@ -272,6 +291,55 @@ final class ManifestChecker {
         });
     }
 
+    private static int managementPort(ServiceCatalog.Service service, Map<String, String> env) {
+        return env.containsKey("QUARKUS_MANAGEMENT_PORT") ? Integer.parseInt(env.get("QUARKUS_MANAGEMENT_PORT"))
+                : service.managementPort();
+    }
+
+    private static boolean hasContainerPort(Container c, int port) {
+        return c.getPorts() != null && c.getPorts().stream().anyMatch(p -> p.getContainerPort() == port);
+    }
+
+    /**
+     * The management port admits Prometheus' namespace and nothing else (kubelet probes come from
+     * the node, which NetworkPolicies do not restrict).
+     */
+    private static void checkManagementIngress(Workload w, int management, List<HasMetadata> objects, List<String> problems) {
+        String name = w.portName(management);
+        boolean monitored = false;
+        for (NetworkPolicy policy : Manifests.all(objects, NetworkPolicy.class)) {
+            LabelSelector selector = policy.getSpec().getPodSelector();
+            if (!Workload.isEmpty(selector) && !Workload.matches(selector, w.podLabels())) {
+                continue;
+            }
+            for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress() == null
+                    ? List.<NetworkPolicyIngressRule>of() : policy.getSpec().getIngress()) {
+                boolean admitsManagement = rule.getPorts() == null || rule.getPorts().isEmpty()
+                        || rule.getPorts().stream().anyMatch(p -> p.getPort() == null
+                                || Integer.valueOf(management).equals(p.getPort().getIntVal())
+                                || (name != null && name.equals(p.getPort().getStrVal())));
+                if (!admitsManagement) {
+                    continue;
+                }
+                boolean onlyMonitoring = rule.getFrom() != null && !rule.getFrom().isEmpty()
+                        && rule.getFrom().stream().allMatch(peer -> peer.getIpBlock() == null && peer.getPodSelector() == null
+                                && peer.getNamespaceSelector() != null && peer.getNamespaceSelector().getMatchLabels() != null
+                                && MONITORING_NAMESPACE.equals(peer.getNamespaceSelector().getMatchLabels()
+                                        .get("kubernetes.io/metadata.name")));
+                if (onlyMonitoring) {
+                    monitored = true;
+                } else {
+                    problems.add(w.describe() + ": NetworkPolicy/" + policy.getMetadata().getName()
+                            + " admits more than namespace " + MONITORING_NAMESPACE + " on the management port " + management);
+                }
+            }
+        }
+        if (!monitored) {
+            problems.add(w.describe() + ": no NetworkPolicy admits namespace " + MONITORING_NAMESPACE
+                    + " (Prometheus) on the management port " + management);
+        }
+    }
+
     private static void checkHealthProbe(String at, String kind, Probe probe, String path, int port, Workload w,
             List<String> problems) {
         if (probe == null) {
@@ -287,7 +355,7 @@ final class ManifestChecker {
         Integer resolved = w.resolvePort(probe.getHttpGet().getPort());
         if (resolved != null && resolved != port) {
             problems.add(at + ": " + kind + " port " + portText(probe.getHttpGet().getPort()) + " is " + resolved
-                    + ", the service listens on " + port);
+                    + ", health is served on the management port " + port);
         }
     }
 
@@ -491,9 +559,7 @@ final class ManifestChecker {
                 problems.add(where + ": no selector");
                 continue;
             }
-            List<Workload> selected = workloads.stream()
-                    .filter(w -> selector.entrySet().stream().allMatch(e -> e.getValue().equals(w.podLabels().get(e.getKey()))))
-                    .toList();
+            List<Workload> selected = selectedBy(s, workloads);
             if (selected.isEmpty()) {
                 problems.add(where + ": selector " + selector + " matches no Deployment or StatefulSet pods");
                 continue;
@@ -509,7 +575,14 @@ final class ManifestChecker {
         }
     }
 
-    private static void checkIngresses(List<HasMetadata> objects, List<String> problems) {
+    private static List<Workload> selectedBy(Service s, List<Workload> workloads) {
+        Map<String, String> selector = s.getSpec().getSelector() == null ? Map.of() : s.getSpec().getSelector();
+        return workloads.stream()
+                .filter(w -> selector.entrySet().stream().allMatch(e -> e.getValue().equals(w.podLabels().get(e.getKey()))))
+                .toList();
+    }
+
+    private void checkIngresses(List<HasMetadata> objects, List<Workload> workloads, List<String> problems) {
         for (Ingress ingress : Manifests.all(objects, Ingress.class)) {
             String where = "Ingress/" + ingress.getMetadata().getName();
             List<IngressBackend> backends = new ArrayList<>();
@@ -539,12 +612,25 @@ final class ManifestChecker {
                     continue;
                 }
                 var port = backend.getService().getPort();
-                boolean found = port != null && service.get().getSpec().getPorts().stream().anyMatch(p ->
-                        (port.getNumber() != null && port.getNumber().equals(p.getPort()))
-                                || (port.getName() != null && port.getName().equals(p.getName())));
-                if (!found) {
+                Optional<ServicePort> servicePort = port == null ? Optional.empty() : service.get().getSpec().getPorts().stream()
+                        .filter(p -> (port.getNumber() != null && port.getNumber().equals(p.getPort()))
+                                || (port.getName() != null && port.getName().equals(p.getName())))
+                        .findFirst();
+                if (servicePort.isEmpty()) {
                     problems.add(where + ": backend port " + (port == null ? "null" : Objects.toString(port.getName(),
                             Objects.toString(port.getNumber()))) + " is not a port of Service " + name);
+                    continue;
+                }
+                // Only the API's port: health and metrics (the management port) never leave the cluster.
+                IntOrString target = servicePort.get().getTargetPort() != null ? servicePort.get().getTargetPort()
+                        : new IntOrString(servicePort.get().getPort());
+                ServiceCatalog.Service edge = services.get(name);
+                for (Workload w : selectedBy(service.get(), workloads)) {
+                    Integer resolved = w.resolvePort(target);
+                    if (edge != null && resolved != null && resolved != edge.httpPort()) {
+                        problems.add(where + ": routes to port " + resolved + " of " + w.describe() + ", not " + name
+                                + "'s HTTP port " + edge.httpPort());
+                    }
                 }
             }
         }

@@ -42,14 +42,16 @@ class ManifestCheckerTest {
             spec:
               selector: {matchLabels: {app.kubernetes.io/name: gateway}}
               template:
-                metadata: {labels: {app.kubernetes.io/name: gateway}}
+                metadata:
+                  labels: {app.kubernetes.io/name: gateway}
+                  annotations: {prometheus.io/scrape: "true", prometheus.io/port: "9000", prometheus.io/path: /q/metrics}
                 spec:
                   terminationGracePeriodSeconds: 30
                   securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
                   containers:
                     - name: gateway
                       image: ghcr.io/acme/chat-suite-gateway:1.2.3
-                      ports: [{name: http, containerPort: 8080}]
+                      ports: [{name: http, containerPort: 8080}, {name: management, containerPort: 9000}]
                       envFrom: [{configMapRef: {name: gateway-config}}]
                       env:
                         - name: QUARKUS_REDIS_HOSTS
@@ -57,9 +59,9 @@ class ManifestCheckerTest {
                       resources:
                         requests: {cpu: 100m, memory: 256Mi}
                         limits: {cpu: "1", memory: 512Mi}
-                      startupProbe: {httpGet: {path: /q/health/started, port: http}}
-                      livenessProbe: {httpGet: {path: /q/health/live, port: http}}
-                      readinessProbe: {httpGet: {path: /q/health/ready, port: 8080}}
+                      startupProbe: {httpGet: {path: /q/health/started, port: management}}
+                      livenessProbe: {httpGet: {path: /q/health/live, port: management}}
+                      readinessProbe: {httpGet: {path: /q/health/ready, port: 9000}}
                       lifecycle: {preStop: {exec: {command: [sleep, "5"]}}}
                       securityContext:
                         allowPrivilegeEscalation: false
@@ -123,6 +125,8 @@ class ManifestCheckerTest {
               ingress:
                 - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}}]
                   ports: [{protocol: TCP, port: 8080}]
+                - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]
+                  ports: [{protocol: TCP, port: management}]
             """;
 
     private static Map<String, ServiceCatalog.Service> gatewayOnly;
@@ -191,16 +195,39 @@ class ManifestCheckerTest {
     void probesOnTheWrongPathOrPortAreReported() {
         assertThat(problemsAfter(o -> gateway(o).getReadinessProbe().getHttpGet().setPath("/health")))
                 .contains("Deployment/gateway container gateway: readinessProbe path /health is not /q/health/ready");
-        assertThat(problemsAfter(o -> gateway(o).getLivenessProbe().getHttpGet().setPort(new IntOrString("management"))))
-                .anyMatch(p -> p.contains("livenessProbe port management is not a container port"));
-        // Port and container port agree with each other but not with the port the gateway listens on.
-        assertThat(problemsAfter(o -> {
-            gateway(o).getPorts().get(0).setContainerPort(9000);
-            gateway(o).getReadinessProbe().getHttpGet().setPort(new IntOrString(9000));
-        })).anyMatch(p -> p.contains("no container port 8080"))
-                .anyMatch(p -> p.contains("readinessProbe port 9000 is 9000, the service listens on 8080"));
+        assertThat(problemsAfter(o -> gateway(o).getLivenessProbe().getHttpGet().setPort(new IntOrString("admin"))))
+                .anyMatch(p -> p.contains("livenessProbe port admin is not a container port"));
+        // Health is on the management port only: a probe of the API's port would get 404.
+        assertThat(problemsAfter(o -> gateway(o).getReadinessProbe().getHttpGet().setPort(new IntOrString("http"))))
+                .contains("Deployment/gateway container gateway: readinessProbe port http is 8080, health is served on the "
+                        + "management port 9000");
+        assertThat(problemsAfter(o -> gateway(o).getPorts().get(0).setContainerPort(8088)))
+                .anyMatch(p -> p.contains("no container port 8080"));
+        assertThat(problemsAfter(o -> gateway(o).getPorts().remove(1)))
+                .anyMatch(p -> p.contains("no container port 9000 (the management port of gateway"))
+                .anyMatch(p -> p.contains("startupProbe port management is not a container port"));
         assertThat(problemsAfter(o -> gateway(o).setStartupProbe(null)))
                 .contains("Deployment/gateway container gateway: no startupProbe");
+    }
+
+    @Test
+    void metricsNotScrapedOnTheManagementPortAreReported() {
+        String expected = "Deployment/gateway: pods are not annotated for Prometheus to scrape /q/metrics on the management port 9000";
+        assertThat(problemsAfter(o -> Manifests.get(o, Deployment.class, "gateway").getSpec().getTemplate().getMetadata()
+                .getAnnotations().put("prometheus.io/port", "8080"))).contains(expected);
+        assertThat(problemsAfter(o -> Manifests.get(o, Deployment.class, "gateway").getSpec().getTemplate().getMetadata()
+                .setAnnotations(null))).contains(expected);
+    }
+
+    @Test
+    void theManagementPortOpenToMoreThanMonitoringIsReported() {
+        // The ingress controller's rule without ports: every port, the management port included.
+        assertThat(problemsAfter(o -> Manifests.get(o, NetworkPolicy.class, "gateway").getSpec().getIngress().get(0).setPorts(null)))
+                .contains("Deployment/gateway: NetworkPolicy/gateway admits more than namespace monitoring on the management port 9000");
+        assertThat(problemsAfter(o -> Manifests.get(o, NetworkPolicy.class, "gateway").getSpec().getIngress().get(1).getPorts()
+                .get(0).setPort(new IntOrString(9000)))).isEmpty();
+        assertThat(problemsAfter(o -> Manifests.get(o, NetworkPolicy.class, "gateway").getSpec().getIngress().remove(1)))
+                .contains("Deployment/gateway: no NetworkPolicy admits namespace monitoring (Prometheus) on the management port 9000");
     }
 
     @Test
@@ -251,6 +278,10 @@ class ManifestCheckerTest {
                 .get(0).getBackend().getService().setName("user-service")))
                 .anyMatch(p -> p.contains("exposes Service user-service"))
                 .anyMatch(p -> p.contains("backend Service user-service does not exist"));
+        // A Service port for the management interface, routed to by the Ingress: health and metrics made public.
+        assertThat(problemsAfter(o -> {
+            Manifests.get(o, Service.class, "gateway").getSpec().getPorts().get(0).setTargetPort(new IntOrString("management"));
+        })).contains("Ingress/edge: routes to port 9000 of Deployment/gateway, not gateway's HTTP port 8080");
     }
 
     @Test

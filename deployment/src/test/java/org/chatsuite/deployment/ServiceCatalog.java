@@ -27,10 +27,12 @@ final class ServiceCatalog {
     /** The services and the folders they live in. */
     static final List<String> SERVICES = List.of("user-service", "chat-service", "gateway");
 
-    /** SmallRye Health's endpoints (quarkus-smallrye-health with its default root path). */
+    /** SmallRye Health's endpoints (quarkus-smallrye-health with its default root path, on the management interface). */
     static final String STARTED = "/q/health/started";
     static final String LIVE = "/q/health/live";
     static final String READY = "/q/health/ready";
+    /** Micrometer's Prometheus endpoint, on the management interface. */
+    static final String METRICS = "/q/metrics";
 
     /**
      * Variables read by the container image itself rather than by Quarkus (run-java.sh of the UBI
@@ -38,7 +40,12 @@ final class ServiceCatalog {
      */
     static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_OPTS_APPEND", "JAVA_MAX_MEM_RATIO", "JAVA_INITIAL_MEM_RATIO");
 
-    record Service(String name, int httpPort, Duration shutdownTimeout, Duration shutdownDelay, Set<String> knownEnv) {
+    /**
+     * @param httpPort       the API's port: what the gateway, the Ingress and other services reach
+     * @param managementPort health and metrics (Quarkus' management interface): only probes and monitoring reach it
+     */
+    record Service(String name, int httpPort, int managementPort, Duration shutdownTimeout, Duration shutdownDelay,
+            Set<String> knownEnv) {
 
         boolean knows(String env) {
             return knownEnv.contains(env) || IMAGE_VARIABLES.contains(env);
@@ -88,19 +95,25 @@ final class ServiceCatalog {
                 effective.put(key.substring("%prod.".length()), raw.getProperty(key));
             }
         }
-        for (String rootPath : List.of("quarkus.smallrye-health.root-path", "quarkus.http.non-application-root-path",
-                "quarkus.management.enabled")) {
+        for (String rootPath : List.of("quarkus.smallrye-health.root-path", "quarkus.management.root-path",
+                "quarkus.micrometer.export.prometheus.path")) {
             if (effective.containsKey(rootPath)) {
-                throw new IllegalStateException(name + " sets " + rootPath + ": the health paths are no longer /q/health/*");
+                throw new IllegalStateException(name + " sets " + rootPath + ": health and metrics are no longer at "
+                        + "/q/health/* and " + METRICS);
             }
+        }
+        if (!Boolean.parseBoolean(effective.get("quarkus.management.enabled"))) {
+            throw new IllegalStateException(name + " does not set quarkus.management.enabled=true: its health and metrics "
+                    + "would be served on the API's port, which the gateway and the Ingress expose");
         }
         env.addAll(readmeVariables(readme, name));
         int port = Integer.parseInt(Optional.ofNullable(effective.get("quarkus.http.port")).orElse("8080"));
+        int managementPort = Integer.parseInt(Optional.ofNullable(effective.get("quarkus.management.port")).orElse("9000"));
         Duration timeout = duration(Optional.ofNullable(effective.get("quarkus.shutdown.timeout")).orElse("0s"));
         Duration delay = Boolean.parseBoolean(effective.getOrDefault("quarkus.shutdown.delay-enabled", "false"))
                 ? duration(effective.getOrDefault("quarkus.shutdown.delay", "0s"))
                 : Duration.ZERO;
-        return new Service(name, port, timeout, delay, Set.copyOf(env));
+        return new Service(name, port, managementPort, timeout, delay, Set.copyOf(env));
     }
 
     /** A property name as an environment variable: upper case, every other character becomes '_'. */

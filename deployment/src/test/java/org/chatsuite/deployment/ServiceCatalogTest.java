@@ -17,6 +17,7 @@ class ServiceCatalogTest {
         assertThat(services.get("user-service").httpPort()).isEqualTo(8081);
         assertThat(services.get("chat-service").httpPort()).isEqualTo(8082);
         assertThat(services.get("gateway").httpPort()).isEqualTo(8080);
+        assertThat(services.values()).allSatisfy(s -> assertThat(s.managementPort()).isEqualTo(9000));
         assertThat(services.get("chat-service").shutdownDelay()).isEqualTo(Duration.ofSeconds(1));
         // No timeout where sockets are served: Quarkus's tracker never sees an upgraded request end.
         assertThat(services.get("chat-service").shutdownTimeout()).isZero();
@@ -30,6 +31,18 @@ class ServiceCatalogTest {
         assertThat(services.get("gateway").knows("CHATSUITE_UPSTREAMS_CHAT_SERVICE")).isTrue();
         assertThat(services.get("chat-service").knows("QUARKUS_REST_CLIENT_USERS_URL")).isTrue();
         assertThat(services.get("gateway").knows("QUARKUS_REST_CLIENT_USERS_URL")).isFalse();
+    }
+
+    @Test
+    void healthAndMetricsMustBeOnTheManagementInterface() {
+        String readme = "### gateway\n| `QUARKUS_HTTP_PORT` | 8080 |\n";
+        assertThatThrownBy(() -> ServiceCatalog.fromProperties("gateway", "quarkus.http.port=8080\n", readme))
+                .hasMessageContaining("quarkus.management.enabled=true");
+        assertThatThrownBy(() -> ServiceCatalog.fromProperties("gateway",
+                "quarkus.management.enabled=true\nquarkus.micrometer.export.prometheus.path=/metrics\n", readme))
+                .hasMessageContaining("/q/metrics");
+        assertThat(ServiceCatalog.fromProperties("gateway", "quarkus.management.enabled=true\nquarkus.management.port=9100\n",
+                readme).managementPort()).isEqualTo(9100);
     }
 
     @Test

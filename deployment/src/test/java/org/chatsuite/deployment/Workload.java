@@ -16,24 +16,28 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 
 /** A Deployment or StatefulSet, seen through what the checks need: its pods. */
-record Workload(String kind, String name, Map<String, String> podLabels, LabelSelector selector, Integer replicas,
-        PodSpec pod) {
+record Workload(String kind, String name, Map<String, String> podLabels, Map<String, String> podAnnotations,
+        LabelSelector selector, Integer replicas, PodSpec pod) {
 
     static List<Workload> all(List<HasMetadata> objects) {
         List<Workload> workloads = new ArrayList<>();
         for (Deployment d : Manifests.all(objects, Deployment.class)) {
             workloads.add(new Workload("Deployment", d.getMetadata().getName(), labels(d.getSpec().getTemplate().getMetadata()),
-                    d.getSpec().getSelector(), d.getSpec().getReplicas(), d.getSpec().getTemplate().getSpec()));
+                    annotations(d.getSpec().getTemplate().getMetadata()), d.getSpec().getSelector(), d.getSpec().getReplicas(), d.getSpec().getTemplate().getSpec()));
         }
         for (StatefulSet s : Manifests.all(objects, StatefulSet.class)) {
             workloads.add(new Workload("StatefulSet", s.getMetadata().getName(), labels(s.getSpec().getTemplate().getMetadata()),
-                    s.getSpec().getSelector(), s.getSpec().getReplicas(), s.getSpec().getTemplate().getSpec()));
+                    annotations(s.getSpec().getTemplate().getMetadata()), s.getSpec().getSelector(), s.getSpec().getReplicas(), s.getSpec().getTemplate().getSpec()));
         }
         return workloads;
     }
 
     private static Map<String, String> labels(io.fabric8.kubernetes.api.model.ObjectMeta meta) {
         return meta == null || meta.getLabels() == null ? Map.of() : meta.getLabels();
+    }
+
+    private static Map<String, String> annotations(io.fabric8.kubernetes.api.model.ObjectMeta meta) {
+        return meta == null || meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
     }
 
     /** The app name the NetworkPolicies and Services select on. */
@@ -61,6 +65,18 @@ record Workload(String kind, String name, Map<String, String> podLabels, LabelSe
                 }
                 if (port.getStrVal() != null && port.getStrVal().equals(p.getName())) {
                     return p.getContainerPort();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The name of the container port numbered {@code port}, or null. */
+    String portName(int port) {
+        for (Container c : containers()) {
+            for (ContainerPort p : c.getPorts() == null ? List.<ContainerPort>of() : c.getPorts()) {
+                if (p.getContainerPort() == port) {
+                    return p.getName();
                 }
             }
         }

@@ -164,7 +164,7 @@ class GatewayTest {
 
     private static double deadReplicaConnectFailures() {
         String replica = "replica=\"127.0.0.1:" + SuiteResource.deadReplicaPort() + "\"";
-        return given().when().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+        return Management.given().when().get("/q/metrics").then().statusCode(200).extract().asString().lines()
                 .filter(line -> line.startsWith("gateway_upstream_connect_failures_total") && line.contains(replica))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();

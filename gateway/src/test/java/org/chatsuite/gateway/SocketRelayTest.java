@@ -110,7 +110,7 @@ class SocketRelayTest {
                 assertThat(refused.getHeaders().get("Retry-After")).isNotBlank();
             }
             // The breaker opened on upgrades alone.
-            given().when().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+            Management.given().when().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
                     "gateway_upstream_errors_total{kind=\"breaker_open\",upstream=\"chat-service\"}"));
         } finally {
             SuiteResource.chatService().start();

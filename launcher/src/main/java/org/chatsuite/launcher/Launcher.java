@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.chatsuite.processes.PackagedService;
 import org.chatsuite.processes.Ports;
 import org.chatsuite.processes.ServiceEnvironment;
+import org.chatsuite.processes.ServicePorts;
 
 /**
  * {@code ./run.sh}: the whole suite on one machine with nothing but a JDK. PostgreSQL and Redis run
@@ -95,26 +96,32 @@ public final class Launcher {
         stores.start();
 
         SuiteEnvironments environments = new SuiteEnvironments(options, stores.endpoints(), jwtKey);
-        services.add(service("user-service", options.userPort(), environments.userService()));
+        // Health and metrics (the management interfaces) are on free ports: only the launcher polls them, and
+        // the console names them.
+        ServicePorts user = ServicePorts.onHttpPort(options.userPort());
+        services.add(service("user-service", user, environments.userService(user.management())));
         List<Integer> chatPorts = environments.chatPorts();
         for (int i = 0; i < chatPorts.size(); i++) {
             String name = chatPorts.size() == 1 ? "chat-service" : "chat-service-" + (i + 1);
-            services.add(service(name, chatPorts.get(i), environments.chatService(chatPorts.get(i))));
+            ServicePorts chat = ServicePorts.onHttpPort(chatPorts.get(i));
+            services.add(service(name, chat, environments.chatService(chat)));
         }
-        services.add(service(GATEWAY, options.gatewayPort(), environments.gateway()));
+        ServicePorts gateway = ServicePorts.onHttpPort(options.gatewayPort());
+        services.add(service(GATEWAY, gateway, environments.gateway(gateway.management())));
 
         // All start at once: neither chat-service nor the gateway needs user-service before its first request.
         services.forEach(service -> Console.info("%s: starting (log %s)", service.name(), service.log()));
         services.forEach(ManagedService::start);
         for (ManagedService service : services) {
             service.awaitReady();
-            Console.info("%s: ready", service.name());
+            Console.info("%s: ready (health %s/q/health, metrics %s/q/metrics)", service.name(),
+                    service.managementUrl(), service.managementUrl());
         }
         Console.info("chat-suite is up: http://localhost:%d  (logs in %s; Ctrl-C stops everything)",
                 options.gatewayPort(), logs);
     }
 
-    private ManagedService service(String name, int port, ServiceEnvironment environment) {
+    private ManagedService service(String name, ServicePorts ports, ServiceEnvironment environment) {
         Path jar = Modules.jar(name.startsWith("chat-service") ? "chat-service" : name);
         List<String> command = PackagedService.command(jar, List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"), Map.of());
         Map<String, String> exported = System.getenv();
@@ -123,7 +130,7 @@ public final class Launcher {
                 Console.warn("%s from the environment is ignored: the launcher sets it (see ./run.sh --help)", ignored);
             }
         }
-        return new ManagedService(name, command, environment.compose(exported), port, logs, run, stopping);
+        return new ManagedService(name, command, environment.compose(exported), ports, logs, run, stopping);
     }
 
     /** One launcher per data folder: a second one would share PostgreSQL's data directory. */

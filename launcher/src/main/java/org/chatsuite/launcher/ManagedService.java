@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.chatsuite.processes.LocalProcess;
+import org.chatsuite.processes.ServicePorts;
 
 /**
  * One service process of the local suite, supervised: its output goes to a log file, its pid to a
@@ -29,7 +30,7 @@ final class ManagedService {
     private final String name;
     private final List<String> command;
     private final Map<String, String> environment;
-    private final int port;
+    private final ServicePorts ports;
     private final Path log;
     private final Path pidFile;
     private final Deque<Instant> restarts = new ArrayDeque<>();
@@ -38,13 +39,13 @@ final class ManagedService {
     private LocalProcess process;
     private boolean stopping;
 
-    ManagedService(String name, List<String> command, Map<String, String> environment, int port, Path logs, Path run,
-            AtomicBoolean suiteStopping) {
+    ManagedService(String name, List<String> command, Map<String, String> environment, ServicePorts ports, Path logs,
+            Path run, AtomicBoolean suiteStopping) {
         this.name = name;
         this.suiteStopping = suiteStopping;
         this.command = command;
         this.environment = environment;
-        this.port = port;
+        this.ports = ports;
         this.log = logs.resolve(name + ".log");
         this.pidFile = run.resolve(name + ".pid");
     }
@@ -55,6 +56,11 @@ final class ManagedService {
 
     Path log() {
         return log;
+    }
+
+    /** Where its health ({@code /q/health/*}) and metrics ({@code /q/metrics}) are. */
+    String managementUrl() {
+        return ports.managementUrl();
     }
 
     synchronized void start() {
@@ -78,7 +84,7 @@ final class ManagedService {
         if (current == null) {
             throw new IllegalStateException(name + " was not started; see " + log);
         }
-        current.awaitHealthy(port, READY_TIMEOUT);
+        current.awaitHealthy(ports.management(), READY_TIMEOUT);
     }
 
     /** SIGTERM (the service drains: sockets are closed with 1001), then a kill if it takes too long. */
@@ -133,7 +139,7 @@ final class ManagedService {
                 return;
             }
             awaitReady();
-            Console.info("%s is back on port %d", name, port);
+            Console.info("%s is back on port %d", name, ports.http());
         } catch (RuntimeException e) {
             Console.warn("%s", e.getMessage());
         }

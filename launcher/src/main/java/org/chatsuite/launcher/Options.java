@@ -15,7 +15,8 @@ record Options(Path dataDir, int gatewayPort, int userPort, int chatPort, int ch
             variable, e.g. CHATSUITE_THROTTLE_USER_PER_MINUTE=0 ./run.sh, and wins over the launcher's
             local defaults (e.g. CHATSUITE_WEBSOCKET_ALLOWED_ORIGINS and QUARKUS_HTTP_CORS_ORIGINS for a
             web client served elsewhere); only the ports, stores, upstream URLs and signing key follow
-            the options below.
+            the options below. Health and metrics of each service are on a free port of its own (its
+            management interface, on 127.0.0.1), printed once the service is ready.
 
               --data-dir DIR           data, signing key, logs and pid files (default: .data)
               --gateway-port N         the entry point (default: 8080)

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import org.chatsuite.processes.ServiceEnvironment;
+import org.chatsuite.processes.ServicePorts;
 import org.chatsuite.processes.SuiteSettings;
 
 /** The suite's settings ({@link SuiteSettings}) on the ports and stores of the launcher's options. */
@@ -27,16 +28,16 @@ final class SuiteEnvironments {
         return IntStream.range(0, options.chatReplicas()).mapToObj(i -> options.chatPort() + i).toList();
     }
 
-    ServiceEnvironment userService() {
-        return settings.userService(options.userPort(), stores.database(SuiteSettings.USERS_DATABASE), jwtKey);
+    ServiceEnvironment userService(int managementPort) {
+        return settings.userService(new ServicePorts(options.userPort(), managementPort), stores.database(SuiteSettings.USERS_DATABASE), jwtKey);
     }
 
-    ServiceEnvironment chatService(int port) {
-        return settings.chatService(port, stores.database(SuiteSettings.CHAT_DATABASE), userUrl());
+    ServiceEnvironment chatService(ServicePorts ports) {
+        return settings.chatService(ports, stores.database(SuiteSettings.CHAT_DATABASE), userUrl());
     }
 
-    ServiceEnvironment gateway() {
-        return settings.gateway(options.gatewayPort(), userUrl(), chatPorts().stream().map(SuiteSettings::localUrl).toList());
+    ServiceEnvironment gateway(int managementPort) {
+        return settings.gateway(new ServicePorts(options.gatewayPort(), managementPort), userUrl(), chatPorts().stream().map(SuiteSettings::localUrl).toList());
     }
 
     /** The web client is served by the gateway, so its origin is the gateway's, by either local name. */

@@ -58,9 +58,12 @@ public final class LocalProcess {
         }
     }
 
-    /** Waits until a Quarkus service on {@code port} reports itself ready ({@code /q/health/ready} answers 200). */
-    public void awaitHealthy(int port, Duration timeout) {
-        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+    /**
+     * Waits until a Quarkus service reports itself ready: {@code /q/health/ready} on its management
+     * interface ({@code managementPort}) answers 200.
+     */
+    public void awaitHealthy(int managementPort, Duration timeout) {
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(SuiteSettings.localUrl(managementPort) + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
         awaitReady(timeout, () -> {
             try {

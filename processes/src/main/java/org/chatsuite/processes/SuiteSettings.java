@@ -30,14 +30,14 @@ public final class SuiteSettings {
     }
 
     /** user-service, on its database, signing tokens with {@code signingKey} (a PEM file). */
-    public ServiceEnvironment userService(int port, Database database, Path signingKey) {
-        return common(port, database)
+    public ServiceEnvironment userService(ServicePorts ports, Database database, Path signingKey) {
+        return common(ports, database)
                 .wire("CHATSUITE_JWT_PRIVATE_KEY_LOCATION", signingKey.toString());
     }
 
     /** chat-service, on its database, asking user-service about users and for the keys that verify tokens. */
-    public ServiceEnvironment chatService(int port, Database database, String userServiceUrl) {
-        ServiceEnvironment chat = common(port, database)
+    public ServiceEnvironment chatService(ServicePorts ports, Database database, String userServiceUrl) {
+        ServiceEnvironment chat = common(ports, database)
                 .wire("MP_JWT_VERIFY_PUBLICKEY_LOCATION", jwks(userServiceUrl))
                 .wire("QUARKUS_REST_CLIENT_USERS_URL", userServiceUrl);
         if (browserOrigins != null) {
@@ -47,8 +47,8 @@ public final class SuiteSettings {
     }
 
     /** The gateway in front of user-service and the chat-service replicas (it balances them). */
-    public ServiceEnvironment gateway(int port, String userServiceUrl, List<String> chatServiceUrls) {
-        ServiceEnvironment gateway = common(port)
+    public ServiceEnvironment gateway(ServicePorts ports, String userServiceUrl, List<String> chatServiceUrls) {
+        ServiceEnvironment gateway = common(ports)
                 .wire("CHATSUITE_UPSTREAMS_USER_SERVICE", userServiceUrl)
                 .wire("CHATSUITE_UPSTREAMS_CHAT_SERVICE", String.join(",", chatServiceUrls))
                 .wire("MP_JWT_VERIFY_PUBLICKEY_LOCATION", jwks(userServiceUrl));
@@ -64,18 +64,21 @@ public final class SuiteSettings {
         return "http://127.0.0.1:" + port;
     }
 
-    private ServiceEnvironment common(int port, Database database) {
-        return common(port)
+    private ServiceEnvironment common(ServicePorts ports, Database database) {
+        return common(ports)
                 .wire("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl())
                 .wire("QUARKUS_DATASOURCE_USERNAME", database.username())
                 .wire("QUARKUS_DATASOURCE_PASSWORD", database.password());
     }
 
-    private ServiceEnvironment common(int port) {
+    private ServiceEnvironment common(ServicePorts ports) {
         return new ServiceEnvironment()
-                .wire("QUARKUS_HTTP_PORT", String.valueOf(port))
+                .wire("QUARKUS_HTTP_PORT", String.valueOf(ports.http()))
+                .wire("QUARKUS_MANAGEMENT_PORT", String.valueOf(ports.management()))
                 .wire("QUARKUS_REDIS_HOSTS", redisUrl)
                 .byDefault("QUARKUS_HTTP_HOST", "127.0.0.1")
+                // Health and metrics stay on this machine even when the API is opened to others.
+                .byDefault("QUARKUS_MANAGEMENT_HOST", "127.0.0.1")
                 // Plain lines for a person reading the log files (the prod profile writes JSON).
                 .byDefault("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
     }

@@ -9,12 +9,12 @@ import java.util.Map;
 
 import org.chatsuite.processes.LocalProcess;
 import org.chatsuite.processes.PackagedService;
-import org.chatsuite.processes.Ports;
+import org.chatsuite.processes.ServicePorts;
 
 /**
- * A packaged service ({@code target/quarkus-app/quarkus-run.jar}, or a native executable) running as its own process on a
- * free loopback port: another replica, or a real upstream for the service under test. It can be
- * stopped, killed and started again on the same port. Its output goes to {@code target/<name>-<port>.log}.
+ * A packaged service ({@code target/quarkus-app/quarkus-run.jar}, or a native executable) running as its own process on
+ * free loopback ports (its API and its management interface): another replica, or a real upstream for the service under
+ * test. It can be stopped, killed and started again on the same ports. Its output goes to {@code target/<name>-<port>.log}.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -25,34 +25,37 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path artifact;
     private final Map<String, String> environment;
     private final Map<String, String> config;
-    private final int port;
+    private final ServicePorts ports;
     private final Path log;
     private LocalProcess process;
 
-    private ServiceProcess(String name, Path artifact, int port, Map<String, String> environment, Map<String, String> config) {
+    private ServiceProcess(String name, Path artifact, ServicePorts ports, Map<String, String> environment,
+            Map<String, String> config) {
         this.name = name;
         this.artifact = artifact;
-        this.port = port;
+        this.ports = ports;
         this.environment = environment;
         this.config = new HashMap<>(config);
-        this.config.put("quarkus.http.port", String.valueOf(port));
-        this.log = Path.of("target", name + "-" + port + ".log").toAbsolutePath();
+        this.config.put("quarkus.http.port", String.valueOf(ports.http()));
+        this.config.put("quarkus.management.port", String.valueOf(ports.management()));
+        this.log = Path.of("target", name + "-" + ports.http() + ".log").toAbsolutePath();
     }
 
     /**
-     * Starts {@code jar} on a free port with the given configuration (as system properties) and waits until
+     * Starts {@code jar} on free ports with the given configuration (as system properties) and waits until
      * it reports itself ready.
      */
     public static ServiceProcess start(String name, Path jar, Map<String, String> config) {
-        return start(name, jar, Ports.free(), System.getenv(), config);
+        return start(name, jar, ServicePorts.free(), System.getenv(), config);
     }
 
     /**
-     * Starts {@code jar} on {@code port} with exactly {@code environment} and the given configuration
+     * Starts {@code jar} on {@code ports} with exactly {@code environment} and the given configuration
      * (as system properties, which win over the environment), and waits until it reports itself ready.
      */
-    static ServiceProcess start(String name, Path jar, int port, Map<String, String> environment, Map<String, String> config) {
-        ServiceProcess service = new ServiceProcess(name, jar, port, environment, config);
+    static ServiceProcess start(String name, Path jar, ServicePorts ports, Map<String, String> environment,
+            Map<String, String> config) {
+        ServiceProcess service = new ServiceProcess(name, jar, ports, environment, config);
         service.start();
         return service;
     }
@@ -89,7 +92,7 @@ public final class ServiceProcess implements AutoCloseable {
         process = LocalProcess.start(name, PackagedService.command(artifact, jvmOptions, config), environment, log,
                 artifact.getParent());
         try {
-            process.awaitHealthy(port, READY_TIMEOUT);
+            process.awaitHealthy(ports.management(), READY_TIMEOUT);
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -123,10 +126,15 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public int port() {
-        return port;
+        return ports.http();
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return ports.url();
+    }
+
+    /** Where its health ({@code /q/health/*}) and metrics ({@code /q/metrics}) are. */
+    public String managementUrl() {
+        return ports.managementUrl();
     }
 }

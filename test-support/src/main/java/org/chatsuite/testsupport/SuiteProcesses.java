@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.chatsuite.processes.Ports;
+import org.chatsuite.processes.ServicePorts;
 import org.chatsuite.processes.ServiceEnvironment;
 import org.chatsuite.processes.SuiteSettings;
 
@@ -22,19 +22,19 @@ public final class SuiteProcesses {
 
     /** user-service (database {@code users}), signing with the test key. */
     public static ServiceProcess userService(String name, Map<String, String> extra) {
-        int port = Ports.free();
+        ServicePorts ports = ServicePorts.free();
         Map<String, String> config = new HashMap<>();
         // The test profile's cost, not production's: tests register many users.
         config.put("chatsuite.password.bcrypt-cost", "10");
         config.putAll(extra);
-        return start(name, ServiceProcess.siblingJar("user-service"), port, settings().userService(port,
+        return start(name, ServiceProcess.siblingJar("user-service"), ports, settings().userService(ports,
                 EmbeddedStores.postgres(SuiteSettings.USERS_DATABASE), TestKeys.current().privateKeyFile()), config);
     }
 
     /** chat-service (database {@code chat}) from {@code jar}, verifying tokens with user-service's JWKS. */
     public static ServiceProcess chatService(String name, Path jar, String userServiceUrl, Map<String, String> extra) {
-        int port = Ports.free();
-        return start(name, jar, port, settings().chatService(port, EmbeddedStores.postgres(SuiteSettings.CHAT_DATABASE),
+        ServicePorts ports = ServicePorts.free();
+        return start(name, jar, ports, settings().chatService(ports, EmbeddedStores.postgres(SuiteSettings.CHAT_DATABASE),
                 userServiceUrl), extra);
     }
 
@@ -44,8 +44,8 @@ public final class SuiteProcesses {
      */
     public static ServiceProcess gateway(String name, Path jar, String userServiceUrl, List<String> chatServiceUrls,
             Map<String, String> extra) {
-        int port = Ports.free();
-        return start(name, jar, port, settings().gateway(port, userServiceUrl, chatServiceUrls), extra);
+        ServicePorts ports = ServicePorts.free();
+        return start(name, jar, ports, settings().gateway(ports, userServiceUrl, chatServiceUrls), extra);
     }
 
     /** The services' own browser origins: tests send the Origin they are configured with. */
@@ -53,7 +53,8 @@ public final class SuiteProcesses {
         return new SuiteSettings(EmbeddedStores.redisUrl(), null);
     }
 
-    private static ServiceProcess start(String name, Path jar, int port, ServiceEnvironment settings, Map<String, String> extra) {
-        return ServiceProcess.start(name, jar, port, settings.compose(System.getenv()), extra);
+    private static ServiceProcess start(String name, Path jar, ServicePorts ports, ServiceEnvironment settings,
+            Map<String, String> extra) {
+        return ServiceProcess.start(name, jar, ports, settings.compose(System.getenv()), extra);
     }
 }

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -193,11 +194,17 @@ class HttpContractTest {
                 .then().header("X-Request-Id", matchesPattern("[0-9a-f-]{36}"));
     }
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Test
-    void healthAndMetrics() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/metrics").then().statusCode(200);
+    void healthAndMetricsAreOnTheManagementPortOnly() {
+        given().port(management.getPort()).when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().port(management.getPort()).when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().port(management.getPort()).when().get("/q/metrics").then().statusCode(200);
+        for (String path : new String[] { "/q/metrics", "/q/health", "/q/health/ready" }) {
+            given().when().get(path).then().statusCode(404).body("code", equalTo("not_found"));
+        }
     }
 
     @Test

@@ -38,7 +38,8 @@ class UserServiceIT {
     @Test
     void jwksHealthAndErrors() {
         given().when().get("/.well-known/jwks.json").then().statusCode(200).body("keys[0].kid", notNullValue());
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        // Health and metrics are on the management port only, never on the API's.
+        given().when().get("/q/health/ready").then().statusCode(404).body("code", equalTo("not_found"));
         given().when().get("/nowhere").then().statusCode(404).body("code", equalTo("not_found"));
         given().contentType(ContentType.JSON).body("{oops").when().post("/api/users/login/")
                 .then().statusCode(400).body("code", equalTo("malformed_json"));

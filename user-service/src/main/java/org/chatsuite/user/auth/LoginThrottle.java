@@ -36,6 +36,8 @@ public class LoginThrottle {
     private final ReactiveRedisDataSource redis;
     private final Duration redisTimeout;
     private final UserServiceConfig.Login config;
+    /** The reactive client has no reply timeout of its own: an attempt waits at most this, like every other Redis call. */
+    private final Duration redisTimeout;
 
     LoginThrottle(ReactiveRedisDataSource redis, UserServiceConfig config,
             @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
