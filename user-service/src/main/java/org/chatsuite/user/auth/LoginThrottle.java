@@ -34,7 +34,6 @@ public class LoginThrottle {
     private static final LuaScript SUCCEEDED = LuaScript.load("/redis/login-succeeded.lua");
 
     private final ReactiveRedisDataSource redis;
-    private final Duration redisTimeout;
     private final UserServiceConfig.Login config;
     /** The reactive client has no reply timeout of its own: an attempt waits at most this, like every other Redis call. */
     private final Duration redisTimeout;
