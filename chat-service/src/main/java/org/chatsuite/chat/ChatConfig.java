@@ -59,7 +59,7 @@ public interface ChatConfig {
         @WithDefault("20")
         double messageRate();
 
-        /** Burst of client frames per user; also how many refused in a row close a socket (1008). */
+        /** Burst of client frames per user; also how many refused within 10 s close a socket (1008). */
         @WithDefault("40")
         int messageBurst();
 

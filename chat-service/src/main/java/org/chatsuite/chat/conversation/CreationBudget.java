@@ -20,18 +20,18 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 @ApplicationScoped
 class CreationBudget {
 
-    private static final LuaScript SCRIPT = LuaScript.load("/redis/conversation-budget.lua");
+    private static final LuaScript SCRIPT = LuaScript.load("/redis/budget.lua");
 
     private final ReactiveRedisDataSource redis;
     private final int limit;
-    private final long intervalMillis;
+    private final long intervalMicros;
     private final Duration redisTimeout;
 
     CreationBudget(ReactiveRedisDataSource redis, ChatConfig config,
             @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
         this.redis = redis;
         this.limit = config.conversationCreate().limit();
-        this.intervalMillis = limit <= 0 ? 0 : Math.max(1, config.conversationCreate().period().toMillis() / limit);
+        this.intervalMicros = limit <= 0 ? 0 : Math.max(1, config.conversationCreate().period().toNanos() / 1000 / limit);
         this.redisTimeout = redisTimeout;
     }
 
@@ -40,13 +40,14 @@ class CreationBudget {
         if (limit <= 0) {
             return;
         }
-        long waitMillis = SCRIPT.run(redis, List.of(key(user)), List.of(String.valueOf(intervalMillis), String.valueOf(limit)))
+        long waitMicros = SCRIPT.run(redis, List.of(key(user)),
+                        List.of(String.valueOf(intervalMicros), String.valueOf(limit), "1"))
                 .ifNoItem().after(redisTimeout).fail()
                 .onFailure().transform(e -> ApiException.unavailable("Conversation store is unavailable; try again shortly"))
                 .await().indefinitely()
                 .toLong();
-        if (waitMillis > 0) {
-            throw ApiException.throttled((waitMillis + 999) / 1000);
+        if (waitMicros > 0) {
+            throw ApiException.throttled((waitMicros + 999_999) / 1_000_000);
         }
     }
 

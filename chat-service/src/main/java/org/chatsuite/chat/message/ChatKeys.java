@@ -24,7 +24,7 @@ public final class ChatKeys {
         return "chat:conv:" + conversation + ":presence-leases";
     }
 
-    /** A user's budget of WebSocket frames (redis/frame-budget.lua), shared by all their sockets. */
+    /** A user's budget of WebSocket frames (redis/budget.lua), shared by all their sockets. */
     public static String frameBudget(long user) {
         return "chat:user:" + user + ":frame-budget";
     }

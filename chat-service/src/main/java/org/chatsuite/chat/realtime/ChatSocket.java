@@ -38,6 +38,8 @@ public class ChatSocket {
     private static final CloseReason GOING_AWAY = new CloseReason(1001, "Server shutting down");
     private static final CloseReason MESSAGE_TOO_BIG = new CloseReason(1009, "Frame larger than 64 KiB");
     private static final CloseReason FLOODING = new CloseReason(1008, "rate limit exceeded");
+    /** A socket with a whole burst of frames refused within this time is closed as flooding. */
+    private static final long FLOOD_WINDOW_MILLIS = 10_000;
     private static final CloseReason STORE_UNAVAILABLE = new CloseReason(SocketSession.TRY_AGAIN_LATER,
             "a store did not answer: reconnect with last_id");
     /** A resume may replay up to the replay limit: it takes as much budget as ten other frames. */
@@ -129,17 +131,16 @@ public class ChatSocket {
 
     /**
      * Runs {@code handler} when the user's budget has {@code cost} frames left; otherwise answers
-     * {@code rate_limited}, and closes the socket (1008) once it kept sending through a whole burst of
-     * refusals.
+     * {@code rate_limited}, and closes the socket (1008) once a whole burst of its frames was refused
+     * within {@link #FLOOD_WINDOW_MILLIS}.
      */
     private Uni<Void> withinBudget(SocketSession session, int cost, Supplier<Uni<Void>> handler) {
         return budget.tryTake(session.userId, cost).chain(taken -> {
             if (taken) {
-                session.withinBudget();
                 return handler.get();
             }
             session.send(error("rate_limited", "Too many frames; slow down"));
-            if (session.overBudget() >= config.messageBurst()) {
+            if (session.overBudget(System.currentTimeMillis(), FLOOD_WINDOW_MILLIS) >= config.messageBurst()) {
                 session.close(FLOODING);
             }
             return Uni.createFrom().voidItem();

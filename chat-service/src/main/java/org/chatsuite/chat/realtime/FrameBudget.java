@@ -16,7 +16,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * How many frames a user may send, whatever their type, summed over all their sockets on every
- * replica ({@code redis/frame-budget.lua}): {@code CHATSUITE_WEBSOCKET_MESSAGE_RATE} a second after a
+ * replica ({@code redis/budget.lua}): {@code CHATSUITE_WEBSOCKET_MESSAGE_RATE} a second after a
  * burst of {@code CHATSUITE_WEBSOCKET_MESSAGE_BURST}. Opening more sockets, or sending cheap-looking
  * frames that make the server work (a {@code resume} replays up to the replay limit, a {@code typing}
  * fans out to every member), buys no more.
@@ -25,7 +25,7 @@ import io.smallrye.mutiny.Uni;
 public class FrameBudget {
 
     private static final Logger LOG = Logger.getLogger(FrameBudget.class);
-    private static final LuaScript SCRIPT = LuaScript.load("/redis/frame-budget.lua");
+    private static final LuaScript SCRIPT = LuaScript.load("/redis/budget.lua");
 
     private final ReactiveRedisDataSource redis;
     private final String interval;
@@ -48,7 +48,7 @@ public class FrameBudget {
      */
     Uni<Boolean> tryTake(long user, int cost) {
         return SCRIPT.run(redis, List.of(ChatKeys.frameBudget(user)), List.of(interval, burst, String.valueOf(cost)))
-                .map(taken -> taken.toInteger() == 1)
+                .map(waitMicros -> waitMicros.toLong() == 0)
                 .ifNoItem().after(redisTimeout).fail()
                 .onFailure().recoverWithItem(e -> {
                     LOG.debugf("frame budget of user %d unavailable: %s", user, e.toString());

@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
@@ -38,8 +37,13 @@ final class SocketSession {
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicLong pendingFrames = new AtomicLong();
     private final AtomicBoolean closedForBeingSlow = new AtomicBoolean();
-    /** Frames refused for the user's budget since this socket's last accepted one. */
-    private final AtomicInteger refusedInARow = new AtomicInteger();
+    /**
+     * Frames of this socket refused for the user's budget within the current flood window. A window, not
+     * "in a row": a client flooding just above the rate gets a frame through now and then, and must not
+     * reset the count with it.
+     */
+    private int refusedInWindow;
+    private long floodWindowStart;
 
     private volatile SocketIdentity identity;
     private long expiryTimer = -1;
@@ -65,14 +69,13 @@ final class SocketSession {
         return identity;
     }
 
-    /** A frame of this socket was within the user's budget. */
-    void withinBudget() {
-        refusedInARow.set(0);
-    }
-
-    /** A frame of this socket was refused for the user's budget; returns how many in a row now. */
-    int overBudget() {
-        return refusedInARow.incrementAndGet();
+    /** A frame of this socket was refused for the user's budget; returns how many within the current window. */
+    synchronized int overBudget(long nowMillis, long windowMillis) {
+        if (nowMillis - floodWindowStart > windowMillis) {
+            floodWindowStart = nowMillis;
+            refusedInWindow = 0;
+        }
+        return ++refusedInWindow;
     }
 
     /** A newer token of the same user (see {@link TokenWatch#reauthenticate}). */
