@@ -1,6 +1,6 @@
 package org.chatsuite.web;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
@@ -31,7 +31,8 @@ public final class Outages {
     /** Whether {@code failure}, or one of its causes, is an unreachable, overloaded or silent dependency. */
     public static boolean isOutage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ConnectionPoolTooBusyException
+            if (t instanceof SocketException // connection refused (ConnectException) or reset by the peer
+                    || t instanceof ConnectionPoolTooBusyException
                     || t instanceof ClosedChannelException || t instanceof java.util.concurrent.TimeoutException
                     || t instanceof io.smallrye.mutiny.TimeoutException || isUnavailableReply(t)
                     || t instanceof SQLTransientException || t instanceof SQLRecoverableException

@@ -21,6 +21,17 @@ class OutagesTest {
         assertThat(Outages.isOutage(new RuntimeException(new java.util.concurrent.TimeoutException()))).isTrue();
         assertThat(Outages.isOutage(ErrorType.create("LOADING Redis is loading the dataset in memory"))).isTrue();
         assertThat(Outages.isOutage(ErrorType.create("CONNECTION_CLOSED"))).isTrue();
+        assertThat(Outages.isOutage(new RuntimeException(new java.net.SocketException("Connection reset")))).isTrue();
+    }
+
+    @Test
+    void unreachableAndSilentDatabasesAreOutages() {
+        assertThat(Outages.isOutage(new RuntimeException(new java.sql.SQLException("canceling statement due to statement timeout",
+                "57014")))).isTrue();
+        assertThat(Outages.isOutage(new java.sql.SQLException("Connection refused", "08001"))).isTrue();
+        assertThat(Outages.isOutage(new java.sql.SQLException("Sorry, acquisition timeout!"))).isTrue();
+        assertThat(Outages.isOutage(new java.sql.SQLException("duplicate key value violates unique constraint", "23505")))
+                .isFalse();
     }
 
     @Test
