@@ -64,7 +64,7 @@ class ChatReplicasIT {
                         start.await();
                         for (int i = 0; i < PER_SENDER; i++) {
                             sender.send(Map.of("type", "message", "content", "m" + i, "client_id", sender.hashCode() + "-" + i));
-                            Thread.sleep(30); // stay inside the per-socket rate limit
+                            Thread.sleep(30); // pace the sender: a steady stream, within the per-user frame budget's burst
                         }
                         return null;
                     }));

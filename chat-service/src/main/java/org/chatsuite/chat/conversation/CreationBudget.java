@@ -1,16 +1,10 @@
 package org.chatsuite.chat.conversation;
 
-import java.time.Duration;
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.chatsuite.chat.ChatConfig;
+import org.chatsuite.chat.redis.SharedBudgets;
 import org.chatsuite.web.ApiException;
-import org.chatsuite.web.LuaScript;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 
 /**
  * How many conversations a user may create (docs/API.md#post-apichatconversations): without a budget
@@ -20,19 +14,14 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 @ApplicationScoped
 class CreationBudget {
 
-    private static final LuaScript SCRIPT = LuaScript.load("/redis/budget.lua");
-
-    private final ReactiveRedisDataSource redis;
+    private final SharedBudgets budgets;
     private final int limit;
     private final long intervalMicros;
-    private final Duration redisTimeout;
 
-    CreationBudget(ReactiveRedisDataSource redis, ChatConfig config,
-            @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
-        this.redis = redis;
+    CreationBudget(SharedBudgets budgets, ChatConfig config) {
+        this.budgets = budgets;
         this.limit = config.conversationCreate().limit();
         this.intervalMicros = limit <= 0 ? 0 : Math.max(1, config.conversationCreate().period().toNanos() / 1000 / limit);
-        this.redisTimeout = redisTimeout;
     }
 
     /** Takes one creation from the user's budget, or throws 429 with the seconds to wait (503 without Redis). */
@@ -40,12 +29,9 @@ class CreationBudget {
         if (limit <= 0) {
             return;
         }
-        long waitMicros = SCRIPT.run(redis, List.of(key(user)),
-                        List.of(String.valueOf(intervalMicros), String.valueOf(limit), "1"))
-                .ifNoItem().after(redisTimeout).fail()
+        long waitMicros = budgets.take(key(user), intervalMicros, limit, 1)
                 .onFailure().transform(e -> ApiException.unavailable("Conversation store is unavailable; try again shortly"))
-                .await().indefinitely()
-                .toLong();
+                .await().indefinitely();
         if (waitMicros > 0) {
             throw ApiException.throttled((waitMicros + 999_999) / 1_000_000);
         }
