@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
@@ -73,13 +74,16 @@ class SocketRelayTest {
                 Duration.ofSeconds(60))) {
             assertThat(sockets.failures).isEmpty();
             traffic.start();
-            sleep(500);
+            // Traffic reaches every socket, on both replicas, before one of them dies.
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> sockets.sockets.stream().allMatch(s -> s.countOfType("message") > 0));
             SuiteResource.secondChatService().kill();
             // Round robin put about half the sockets on the killed replica: each is closed, none hangs open.
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sockets.openCount() <= 15);
             sending.set(false);
             traffic.join();
-            sleep(1_000); // anything still open now is on the surviving replica
+            // A socket of the killed replica that is not closed yet never receives this: the wait below then
+            // lasts until it is closed, so no pause is needed to tell the two kinds apart.
             String id = send(ada, c, "after the crash");
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sockets.sockets.stream()
                     .allMatch(s -> s.closed.isDone() || s.received(id)));
@@ -142,8 +146,10 @@ class SocketRelayTest {
             for (int i = 0; i < count; i++) {
                 from.ws.writeTextMessage(frame);
                 if (from.ws.writeQueueFull()) {
-                    while (from.ws.writeQueueFull()) {
-                        sleep(1);
+                    CompletableFuture<Void> drained = new CompletableFuture<>();
+                    from.ws.drainHandler(v -> drained.complete(null));
+                    if (from.ws.writeQueueFull()) { // else it drained before the handler was set
+                        drained.get(60, TimeUnit.SECONDS);
                     }
                 }
             }
