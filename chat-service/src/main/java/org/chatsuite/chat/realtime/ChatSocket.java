@@ -1,5 +1,6 @@
 package org.chatsuite.chat.realtime;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.chatsuite.chat.message.MessageIds;
 import org.chatsuite.chat.message.MessageService;
 import org.chatsuite.web.Outages;
 import org.chatsuite.web.Timestamps;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,9 +56,13 @@ public class ChatSocket {
     private final ObjectMapper json;
     private final ChatConfig.Websocket config;
     private final SocketSession.OutboundLimits outboundLimits;
+    /** Opening takes a few Redis round trips, each bounded by the Redis timeout: twice that bounds them all. */
+    private final Duration openTimeout;
 
     ChatSocket(FanOut fanOut, MessageService messages, RealtimeEvents events, Presence presence, TokenWatch tokens,
-            FrameBudget budget, ObjectMapper json, ChatConfig config, MeterRegistry metrics) {
+            FrameBudget budget, ObjectMapper json, ChatConfig config, MeterRegistry metrics,
+            @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
+        this.openTimeout = redisTimeout.multipliedBy(2);
         this.fanOut = fanOut;
         this.messages = messages;
         this.events = events;
@@ -82,6 +88,9 @@ public class ChatSocket {
                         "message", "Connected to chat", "conversation_id", session.conversation.toString()))))
                 .chain(() -> replayOnOpen(session, lastId))
                 .chain(() -> presenceOnline(session))
+                // A socket must never stay open but silent because a store stopped answering part-way: past
+                // this bound it is closed like any outage (1013), and the client reconnects with last_id.
+                .ifNoItem().after(openTimeout).fail()
                 .onFailure().recoverWithUni(e -> {
                     fanOut.leave(session);
                     if (Outages.isOutage(e)) {
@@ -216,7 +225,7 @@ public class ChatSocket {
             return;
         }
         try {
-            Uni.join().all(closing).andFailFast().await().atMost(java.time.Duration.ofSeconds(1));
+            Uni.join().all(closing).andFailFast().await().atMost(Duration.ofSeconds(1));
         } catch (io.smallrye.mutiny.TimeoutException e) {
             LOG.infof("not all of %d close frames (1001) were written within a second", closing.size());
         }

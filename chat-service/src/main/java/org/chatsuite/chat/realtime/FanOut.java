@@ -19,6 +19,7 @@ import org.chatsuite.chat.message.MessageStore;
 import org.chatsuite.chat.message.MessageView;
 import org.chatsuite.chat.redis.RedisClients;
 import org.chatsuite.web.RevocationKeys;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -46,6 +47,8 @@ import io.vertx.mutiny.redis.client.Response;
  * is held for as long as it lives, so it must not take a slot of the pool that commands share. There
  * is at most one at a time; a connection that is given up is always closed, which is what ends its
  * lease and its place in the pool metrics (the pool only drops a dead connection from its slots).
+ * A command on it that gets no answer within {@code quarkus.redis.timeout} gives the connection up
+ * too: a subscription that waits for ever would leave every socket of its room open but silent.
  */
 @ApplicationScoped
 public class FanOut {
@@ -61,6 +64,7 @@ public class FanOut {
     private final ObjectMapper json;
     private final int replayLimit;
     private final TokenWatch tokens;
+    private final Duration redisTimeout;
     private final Map<UUID, Room> rooms = new ConcurrentHashMap<>();
     // The subscriber and its state, guarded by this.
     private Redis subscriber;
@@ -70,8 +74,9 @@ public class FanOut {
     private volatile boolean stopped;
 
     FanOut(RedisClients clients, MessageStore store, ObjectMapper json, TokenWatch tokens, ChatConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
         this.clients = clients;
+        this.redisTimeout = redisTimeout;
         this.store = store;
         this.json = json;
         this.replayLimit = config.websocket().replayLimit();
@@ -102,7 +107,10 @@ public class FanOut {
             room.sockets.add(session);
             if (room.subscribed == null) {
                 Room joined = room;
+                // Bounded, so that a subscription that never completes cannot hold every later socket of
+                // the room with it: a failed one is forgotten and the next socket tries again.
                 room.subscribed = subscribe(session.conversation)
+                        .ifNoItem().after(redisTimeout).fail()
                         .onFailure().invoke(() -> {
                             synchronized (rooms) {
                                 joined.subscribed = null; // the next socket tries again
@@ -160,8 +168,15 @@ public class FanOut {
     /** Sends on the subscriber connection. A failed send means that it is gone, also when its end went unnoticed. */
     private Uni<Void> send(Request request) {
         return Uni.createFrom().deferred(this::connection)
-                .chain(c -> c.send(request).onFailure().invoke(() -> lost(c)))
+                .chain(c -> send(c, request))
                 .replaceWithVoid();
+    }
+
+    /** A command on {@code c}, answered within the Redis timeout, or {@code c} is given up. */
+    private Uni<Response> send(RedisConnection c, Request request) {
+        return c.send(request)
+                .ifNoItem().after(redisTimeout).fail()
+                .onFailure().invoke(() -> lost(c));
     }
 
     /** The subscriber connection: the current one, else the one being opened, else a new one. */
@@ -276,9 +291,8 @@ public class FanOut {
         }
         Request subscribe = Request.cmd(Command.SUBSCRIBE);
         from.keySet().forEach(conversation -> subscribe.arg(Envelope.channel(conversation)));
-        return c.send(withRevocations(subscribe))
+        return send(c, withRevocations(subscribe))
                 .onFailure().invoke(e -> {
-                    lost(c);
                     from.keySet().forEach(conversation -> goLive(rooms.get(conversation))); // caught up next time
                 })
                 .chain(() -> Multi.createFrom().iterable(from.entrySet())
