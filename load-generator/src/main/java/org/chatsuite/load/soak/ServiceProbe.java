@@ -46,10 +46,20 @@ final class ServiceProbe {
         String metrics = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
         long rss = vmRssKiB(Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")));
         long sockets = socketGauge == null ? -1 : Math.round(sum(metrics, socketGauge));
-        return new Reading(new Memory(Math.round(heapUsedBytes(metrics)), rss), sockets);
+        return new Reading(new Memory(Math.round(heapUsedBytes(metrics)), rss), sockets, breakdown(metrics));
     }
 
-    record Reading(Memory memory, long sockets) {
+    record Reading(Memory memory, long sockets, Breakdown breakdown) {
+    }
+
+    /** What the JVM itself accounts for of the resident memory, to tell a growing RSS's cause: bytes committed and in direct buffers. */
+    record Breakdown(long committedHeap, long committedNonHeap, long directBuffers) {
+    }
+
+    static Breakdown breakdown(String prometheusText) {
+        return new Breakdown(Math.round(sum(prometheusText, "jvm_memory_committed_bytes", "area=\"heap\"")),
+                Math.round(sum(prometheusText, "jvm_memory_committed_bytes", "area=\"nonheap\"")),
+                Math.round(sum(prometheusText, "jvm_buffer_memory_used_bytes", "id=\"direct\"")));
     }
 
     private static void fullGc(long pid) throws IOException, InterruptedException {
@@ -63,14 +73,13 @@ final class ServiceProbe {
 
     /** Heap in use: the sum of {@code jvm_memory_used_bytes} over the pools of {@code area="heap"}. */
     static double heapUsedBytes(String prometheusText) {
-        return prometheusText.lines().filter(line -> line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\""))
-                .mapToDouble(ServiceProbe::value).sum();
+        return sum(prometheusText, "jvm_memory_used_bytes", "area=\"heap\"");
     }
 
-    /** The sum of every series of {@code metric} (its tags, if any, ignored); 0 when it is absent. */
-    static double sum(String prometheusText, String metric) {
+    /** The sum of the series of {@code metric} that carry every one of {@code tags} ({@code name="value"}); 0 when there is none. */
+    static double sum(String prometheusText, String metric, String... tags) {
         return prometheusText.lines().filter(line -> line.startsWith(metric + "{") || line.startsWith(metric + " "))
-                .mapToDouble(ServiceProbe::value).sum();
+                .filter(line -> java.util.Arrays.stream(tags).allMatch(line::contains)).mapToDouble(ServiceProbe::value).sum();
     }
 
     /** A sample line is {@code name{tags} value [timestamp]}; tag values may hold spaces, so read after the tags. */

@@ -189,18 +189,20 @@ public final class SoakScenario {
     private Sample sample(String label, long second, Fleet fleet, List<ServiceProbe> probes) {
         Map<String, Memory> memory = new LinkedHashMap<>();
         Map<String, Long> sockets = new LinkedHashMap<>();
+        Map<String, ServiceProbe.Breakdown> breakdown = new LinkedHashMap<>();
         for (ServiceProbe probe : probes) {
             try {
                 ServiceProbe.Reading reading = probe.read();
                 memory.put(probe.name, reading.memory());
                 sockets.put(probe.name, reading.sockets());
+                breakdown.put(probe.name, reading.breakdown());
             } catch (IOException | RuntimeException e) {
                 log("could not sample %s: %s", probe.name, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        Sample sample = new Sample(label, second, fleet.openCount(), fleet.sent(), fleet.delivered(), memory, sockets);
+        Sample sample = new Sample(label, second, fleet.openCount(), fleet.sent(), fleet.delivered(), memory, sockets, breakdown);
         log("sample %s", sample.row(probes.stream().map(p -> p.name).toList()));
         return sample;
     }

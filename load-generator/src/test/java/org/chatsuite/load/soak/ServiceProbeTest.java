@@ -17,6 +17,10 @@ class ServiceProbeTest {
             jvm_memory_used_bytes{area="heap",id="G1 Survivor Space"} 524288.0
             jvm_memory_used_bytes{area="nonheap",id="Metaspace"} 6.0E7
             jvm_memory_committed_bytes{area="heap",id="G1 Old Gen"} 9.9E7
+            jvm_memory_committed_bytes{area="heap",id="G1 Eden Space"} 1.0E6
+            jvm_memory_committed_bytes{area="nonheap",id="Metaspace"} 7.0E7
+            jvm_buffer_memory_used_bytes{id="direct"} 3.0E6
+            jvm_buffer_memory_used_bytes{id="mapped"} 5.0E6
             # TYPE gateway_websockets_open gauge
             gateway_websockets_open 5000.0
             chat_sockets_open{replica="a b"} 2500.0
@@ -34,6 +38,11 @@ class ServiceProbeTest {
         assertThat(ServiceProbe.sum(METRICS, "gateway_websockets_open")).isEqualTo(5000);
         assertThat(ServiceProbe.sum(METRICS, "chat_sockets_open")).isEqualTo(4999);
         assertThat(ServiceProbe.sum(METRICS, "chat_subscriptions")).isZero();
+    }
+
+    @Test
+    void theBreakdownSumsCommittedMemoryByAreaAndDirectBuffers() {
+        assertThat(ServiceProbe.breakdown(METRICS)).isEqualTo(new ServiceProbe.Breakdown(100_000_000, 70_000_000, 3_000_000));
     }
 
     @Test
