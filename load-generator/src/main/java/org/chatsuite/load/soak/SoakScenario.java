@@ -133,8 +133,9 @@ public final class SoakScenario {
             scan.examples().forEach(line -> logFindings.add("    " + line));
         }
 
-        SoakSummary summary = new SoakSummary(socketCount, fleet.openedCount(), held, unexpected, unanswered, authUnanswered, fleet.sent(), lost,
-                fleet.duplicates(), poolErrors, errorLines, samples.get(1).memory(), samples.get(samples.size() - 1).memory());
+        SoakSummary summary = new SoakSummary(socketCount, fleet.openedCount(), held, unexpected, unanswered, authUnanswered,
+                fleet.sent(), lost, fleet.duplicates(), poolErrors, errorLines, samples.get(1).memory(),
+                samples.get(samples.size() - 1).memory());
         System.out.println();
         System.out.print(Sample.table(samples, probes.stream().map(p -> p.name).toList()));
         fleet.details().forEach(System.out::println);
