@@ -19,6 +19,7 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.chatsuite.load.Accounts.User;
 import org.chatsuite.load.chaos.ChaosScenario;
+import org.chatsuite.load.soak.SoakScenario;
 import org.chatsuite.testsupport.ServiceProcess;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,7 +46,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * otherwise it targets {@code --gateway-url}, {@code --chat-url} (comma-separated replicas) and
  * {@code --users-url}.
  * Every run is bounded by {@code --duration} and stops by itself. {@code --mode chaos} is the fault-injection
- * run of {@link ChaosScenario}, on a suite it always launches itself.
+ * run of {@link ChaosScenario}, on a suite it always launches itself; {@code --mode soak} holds thousands of sockets
+ * for minutes ({@link SoakScenario}), also on a suite of its own.
  */
 public final class ChatLoad {
 
@@ -85,6 +87,11 @@ public final class ChatLoad {
             Map<String, String> chaos = new HashMap<>(ChaosScenario.DEFAULTS);
             chaos.putAll(given);
             System.exit(new ChaosScenario(chaos).run());
+        }
+        if ("soak".equals(given.get("mode"))) {
+            Map<String, String> soak = new HashMap<>(SoakScenario.DEFAULTS);
+            soak.putAll(given);
+            System.exit(new SoakScenario(soak).run());
         }
         options.putAll(given);
         new ChatLoad(options).run();
