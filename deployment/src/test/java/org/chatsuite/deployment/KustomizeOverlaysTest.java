@@ -196,7 +196,7 @@ class KustomizeOverlaysTest {
         List<HasMetadata> dev = overlay("dev");
         StatefulSet redis = Manifests.get(dev, StatefulSet.class, "redis");
         List<String> args = redis.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
-        assertThat(String.join(" ", args)).contains("--appendonly yes");
+        assertThat(String.join(" ", args)).contains("--appendonly yes", "--appendfsync always");
         StatefulSet postgres = Manifests.get(dev, StatefulSet.class, "postgres");
         for (StatefulSet s : List.of(redis, postgres)) {
             assertThat(s.getSpec().getVolumeClaimTemplates()).extracting(c -> c.getMetadata().getName()).containsExactly("data");

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.chatsuite.processes.Database;
+import org.chatsuite.processes.RedisProcess.AppendFsync;
 import org.chatsuite.processes.ServiceEnvironment;
 import org.chatsuite.processes.ServicePorts;
 import org.chatsuite.processes.SuiteSettings;
@@ -23,13 +24,15 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 
 /**
  * The settings of the local suite ({@link SuiteSettings}: what {@code ./run.sh} and the tests'
  * service processes get) against docker-compose.yml and the Kubernetes overlays, which cannot be
  * generated from Java. Every connection the local suite wires (stores, other services, signing key)
  * is set by each deployment too, and every address a deployment gives a service is one the local
- * suite sets as well: a renamed or added connection cannot reach one of them only.
+ * suite sets as well: a renamed or added connection cannot reach one of them only. Their Redis keeps its
+ * append-only file with the same fsync policy.
  */
 class LocalSettingsTest {
 
@@ -81,6 +84,29 @@ class LocalSettingsTest {
             assertThat(addresses(ManifestChecker.literalEnv(container, objects))).as("addresses k8s/overlays/%s gives %s", overlay, service)
                     .isSubsetOf(LOCAL.get(service).names());
         }
+    }
+
+    /**
+     * Redis forces its append-only file to disk alike wherever the suite runs it, so an acknowledgement
+     * means the same under ./run.sh, Compose and the dev overlay (README.md, Delivery guarantees).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyRedisOfTheSuiteFsyncsAsTheLocalSuiteDoes() {
+        String local = AppendFsync.LOCAL_DEFAULT.redisName();
+        Map<String, Object> compose = new Yaml(new SafeConstructor(new LoaderOptions())).load(Repo.read("docker-compose.yml"));
+        List<Object> command = (List<Object>) ((Map<String, Object>) ((Map<String, Object>) compose.get("services")).get("redis")).get("command");
+        assertThat(valueAfter(command.stream().map(String::valueOf).toList(), "--appendfsync"))
+                .isEqualTo("${REDIS_APPENDFSYNC:-" + local + "}");
+        StatefulSet redis = Manifests.get(Manifests.parse(Repo.read("k8s/overlays/dev/redis.yaml")), StatefulSet.class, "redis");
+        assertThat(valueAfter(redis.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs(), "--appendfsync"))
+                .isEqualTo(local);
+    }
+
+    private static String valueAfter(List<String> args, String name) {
+        int at = args.indexOf(name);
+        assertThat(at).as(name + " in " + args).isNotNegative().isLessThan(args.size() - 1);
+        return args.get(at + 1);
     }
 
     private static Set<String> connections(String service) {

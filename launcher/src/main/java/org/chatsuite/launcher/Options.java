@@ -1,12 +1,18 @@
 package org.chatsuite.launcher;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
-/** The launcher's command line. Service settings are not options: they pass through as environment variables. */
+import org.chatsuite.processes.RedisProcess.AppendFsync;
+
+/**
+ * The launcher's command line, and the one store setting read from the environment (the embedded Redis'
+ * {@code appendfsync}). Service settings are not options: they pass through as environment variables.
+ */
 record Options(Path dataDir, int gatewayPort, int userPort, int chatPort, int chatReplicas, int postgresPort,
         int redisPort, Optional<String> postgresUrl, String postgresUser, String postgresPassword,
-        Optional<String> redisUrl, boolean help) {
+        Optional<String> redisUrl, AppendFsync appendFsync, boolean help) {
 
     static final String USAGE = """
             Usage: ./run.sh [options]
@@ -32,9 +38,17 @@ record Options(Path dataDir, int gatewayPort, int userPort, int chatPort, int ch
               --redis-url URL          use this Redis instead, e.g. redis://127.0.0.1:6379
               --build                  (./run.sh) rebuild the services before starting
               --help                   this text
+
+            CHATSUITE_REDIS_APPENDFSYNC=always|everysec  when the embedded Redis forces its append-only file
+                                       to disk (default: always, before it acknowledges a message; see
+                                       README.md, Delivery guarantees)
             """;
 
     static Options parse(String... args) {
+        return parse(System.getenv(), args);
+    }
+
+    static Options parse(Map<String, String> environment, String... args) {
         Path dataDir = Path.of(".data");
         int gateway = 8080;
         int user = 8081;
@@ -79,7 +93,8 @@ record Options(Path dataDir, int gatewayPort, int userPort, int chatPort, int ch
             throw new IllegalArgumentException("--redis-url must look like redis://host:port");
         }
         return new Options(dataDir.toAbsolutePath().normalize(), gateway, user, chat, replicas, postgres, redis,
-                Optional.ofNullable(postgresUrl), postgresUser, postgresPassword, Optional.ofNullable(redisUrl), help);
+                Optional.ofNullable(postgresUrl), postgresUser, postgresPassword, Optional.ofNullable(redisUrl),
+                AppendFsync.fromEnvironment(environment), help);
     }
 
     private static int port(String name, String value) {

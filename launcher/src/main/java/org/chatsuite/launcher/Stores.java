@@ -14,13 +14,15 @@ import org.chatsuite.processes.Databases;
 import org.chatsuite.processes.LocalProcess;
 import org.chatsuite.processes.Ports;
 import org.chatsuite.processes.RedisProcess;
+import org.chatsuite.processes.RedisProcess.AppendFsync;
 import org.chatsuite.processes.SuiteSettings;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * PostgreSQL and Redis for the local suite: embedded processes whose data lives in the data folder
- * (PostgreSQL's data directory; Redis with an append-only file), or servers given on the command line.
+ * (PostgreSQL's data directory; Redis with an append-only file, forced to disk as {@link Options#appendFsync()}
+ * says), or servers given on the command line.
  */
 final class Stores implements AutoCloseable {
 
@@ -95,17 +97,21 @@ final class Stores implements AutoCloseable {
         if (options.redisUrl().isPresent()) {
             redisUrl = options.redisUrl().get();
             Console.info("Redis: using %s", redisUrl);
+            if (System.getenv(AppendFsync.VARIABLE) != null) {
+                Console.warn("%s is ignored with --redis-url: that server's own appendfsync applies", AppendFsync.VARIABLE);
+            }
             return;
         }
         Ports.requireFree(options.redisPort(), "embedded Redis", "--redis-port");
         Path dir = Files.createDirectories(dataDir.resolve("redis"));
-        Console.info("Redis: starting on 127.0.0.1:%d (append-only file in %s)", options.redisPort(), dir);
+        Console.info("Redis: starting on 127.0.0.1:%d (append-only file in %s, appendfsync %s)", options.redisPort(), dir,
+                options.appendFsync().redisName());
         // In a session of its own: Ctrl-C in the terminal reaches it only through the launcher, after the services.
         redis = RedisProcess.start(options.redisPort(), List.of(
                 "dir " + dir,
                 "pidfile " + dir.resolve("redis.pid"),
                 "appendonly yes",
-                "appendfsync everysec",
+                options.appendFsync().setting(),
                 "save \"\""), logs.resolve("redis.log"), true);
         redisUrl = "redis://127.0.0.1:" + options.redisPort();
     }

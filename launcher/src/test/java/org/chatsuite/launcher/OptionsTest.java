@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Map;
 
+import org.chatsuite.processes.RedisProcess.AppendFsync;
 import org.junit.jupiter.api.Test;
 
 class OptionsTest {
 
     @Test
     void defaultsStayClearOfSystemPostgresAndRedis() {
-        Options options = Options.parse();
+        Options options = Options.parse(Map.of());
         assertEquals(8080, options.gatewayPort());
         assertEquals(8081, options.userPort());
         assertEquals(8082, options.chatPort());
@@ -21,6 +23,20 @@ class OptionsTest {
         assertEquals(1, options.chatReplicas());
         assertEquals(Path.of(".data").toAbsolutePath(), options.dataDir());
         assertTrue(options.postgresUrl().isEmpty());
+        assertEquals(AppendFsync.ALWAYS, options.appendFsync());
+    }
+
+    @Test
+    void theEmbeddedRedisFsyncPolicyComesFromTheEnvironment() {
+        assertEquals(AppendFsync.EVERYSEC, Options.parse(Map.of("CHATSUITE_REDIS_APPENDFSYNC", "everysec")).appendFsync());
+        assertEquals(AppendFsync.ALWAYS, Options.parse(Map.of("CHATSUITE_REDIS_APPENDFSYNC", "always")).appendFsync());
+        assertEquals("appendfsync everysec", AppendFsync.EVERYSEC.setting());
+        // "no" is Redis' third policy: the kernel writes when it likes, with no bound on what a machine crash loses.
+        for (String bad : new String[] {"no", "Always", ""}) {
+            assertEquals("CHATSUITE_REDIS_APPENDFSYNC must be always or everysec, not '" + bad + "'",
+                    assertThrows(IllegalArgumentException.class,
+                            () -> Options.parse(Map.of("CHATSUITE_REDIS_APPENDFSYNC", bad))).getMessage());
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import redis.embedded.RedisServer;
@@ -27,6 +28,55 @@ public final class RedisProcess {
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private RedisProcess() {
+    }
+
+    /**
+     * When Redis forces its append-only file to disk ({@code appendfsync}), which decides what an
+     * acknowledged message survives. Redis appends a write to its AOF buffer and, just before it sends
+     * the replies of an event-loop turn, hands that buffer to the kernel ({@code flushAppendOnlyFile} in
+     * {@code beforeSleep}). The guarantees, and the code behind them, are set out in README.md,
+     * "Delivery guarantees".
+     */
+    public enum AppendFsync {
+        /** write() and fdatasync() before the replies of the same turn: an acknowledged write survives a machine crash. */
+        ALWAYS,
+        /**
+         * fdatasync() in a background thread once a second: a machine crash loses up to about two seconds,
+         * and while that fsync is slow Redis holds its writes back for up to 2 s but still replies, so a
+         * process crash can lose acknowledged writes too.
+         */
+        EVERYSEC;
+
+        /** The environment variable that chooses the local suite's policy (./run.sh). */
+        public static final String VARIABLE = "CHATSUITE_REDIS_APPENDFSYNC";
+        /** The local suite's default, the same as docker-compose.yml's and the Kubernetes dev overlay's (deployment tests check it). */
+        public static final AppendFsync LOCAL_DEFAULT = ALWAYS;
+
+        /** The policy named by {@code value} ({@code always} or {@code everysec}); {@code source} names it in the error. */
+        public static AppendFsync parse(String value, String source) {
+            for (AppendFsync policy : values()) {
+                if (policy.redisName().equals(value)) {
+                    return policy;
+                }
+            }
+            throw new IllegalArgumentException(source + " must be always or everysec, not '" + value + "'");
+        }
+
+        /** The policy the environment's {@link #VARIABLE} names, else {@link #LOCAL_DEFAULT}. */
+        public static AppendFsync fromEnvironment(Map<String, String> environment) {
+            String value = environment.get(VARIABLE);
+            return value == null ? LOCAL_DEFAULT : parse(value, VARIABLE);
+        }
+
+        /** As Redis spells it. */
+        public String redisName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The configuration line for {@link RedisProcess#start}. */
+        public String setting() {
+            return "appendfsync " + redisName();
+        }
     }
 
     /**

@@ -25,6 +25,7 @@ import org.chatsuite.load.LaunchedSuite;
 import org.chatsuite.processes.LocalProcess;
 import org.chatsuite.processes.Ports;
 import org.chatsuite.processes.RedisProcess;
+import org.chatsuite.processes.RedisProcess.AppendFsync;
 import org.chatsuite.testsupport.ServiceProcess;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,8 +38,8 @@ import io.vertx.core.http.WebSocketClientOptions;
  * The {@code chaos} scenario (issue 13): group conversations of resuming clients sending at a steady
  * rate through the gateway of a launched suite while a chat-service replica, the gateway and Redis are
  * SIGKILLed in turn. The gateway comes back on its port as soon as it is killed; Redis after
- * {@code --redis-down} seconds, on its own append-only file ({@code appendfsync everysec}, the local
- * suite's setting); the replica stays dead, so its sockets must move to the survivor while the
+ * {@code --redis-down} seconds, on its own append-only file ({@code --appendfsync always|everysec}, by
+ * default the local suite's); the replica stays dead, so its sockets must move to the survivor while the
  * survivor's stay open. After the sending stops and a drain, every conversation's history is read over
  * REST and checked against what each member received ({@link DeliveryChecker}). Exit status 1 when
  * anything is lost, duplicated, out of order or still unacknowledged.
@@ -75,10 +76,11 @@ public final class ChaosScenario {
     public int run() throws Exception {
         Path redisDir = Files.createDirectories(Path.of("target", "chaos-redis-" + System.currentTimeMillis()).toAbsolutePath());
         int redisPort = Ports.free();
-        List<String> redisSettings = List.of("dir " + redisDir, "appendonly yes", "appendfsync everysec", "save \"\"");
+        AppendFsync fsync = AppendFsync.parse(options.getOrDefault("appendfsync", AppendFsync.LOCAL_DEFAULT.redisName()), "--appendfsync");
+        List<String> redisSettings = List.of("dir " + redisDir, "appendonly yes", fsync.setting(), "save \"\"");
         Path redisLog = redisDir.resolve("redis.log");
         LocalProcess[] redis = { RedisProcess.start(redisPort, redisSettings, redisLog, false) };
-        log("Redis on 127.0.0.1:%d, append-only file in %s", redisPort, redisDir);
+        log("Redis on 127.0.0.1:%d, append-only file in %s, %s", redisPort, redisDir, fsync.setting());
         LaunchedSuite suite = null;
         try {
             suite = LaunchedSuite.start(number("chat-replicas"), Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + redisPort));
