@@ -91,10 +91,9 @@ class VerifiedTokensTest {
         // Other claims under the valid token's signature ...
         String otherClaims = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString("{\"sub\":\"1\",\"iss\":\"chat-suite\",\"exp\":9999999999,\"jti\":\"x\"}".getBytes()) + "." + parts[2];
-        // ... and the valid claims under a changed signature.
-        char last = parts[2].charAt(parts[2].length() - 1);
-        String otherSignature = parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 1)
-                + (last == 'A' ? 'B' : 'A');
+        // ... and the valid claims under a changed signature (a character whose every bit counts, not the last).
+        int i = token.length() - 20;
+        String otherSignature = token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);
         for (String tampered : new String[] { otherClaims, otherSignature }) {
             assertThat(tokens.cached(tampered)).isNull();
             assertThatThrownBy(() -> tokens.verify(tampered, counting)).isInstanceOf(ParseException.class);
