@@ -10,10 +10,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.awaitility.Awaitility;
 import org.chatsuite.testsupport.EmbeddedStores;
 import org.chatsuite.testsupport.LogCapture;
 import org.chatsuite.testsupport.WsClient;
+import org.chatsuite.web.VerifiedTokens;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +28,9 @@ import io.restassured.http.ContentType;
 /** Routing, edge authentication, resilience, logging and CORS (throttles are off here: see ThrottleTest). */
 @QuarkusTest
 class GatewayTest {
+
+    @Inject
+    VerifiedTokens verified;
 
     @Test
     void routesEveryPrefixToItsService() {
@@ -70,9 +76,20 @@ class GatewayTest {
         })).isEqualTo(401);
 
         Api.User ada = Api.newUser("Ada");
+        // Accepted once, so the edge and chat-service hold the token as verified (VerifiedTokens) ...
+        ada.api().when().get("/api/chat/conversations/").then().statusCode(200);
         ada.api().when().post("/api/users/logout/").then().statusCode(200);
-        // Revoked: refused at the edge (the upstream is not even asked).
+        // ... revoked all the same: refused at the edge (the upstream is not even asked).
         ada.api().when().get("/api/chat/conversations/").then().statusCode(401);
+        // A tampered copy of a valid token is verified in full, and refused.
+        Api.User bob = Api.newUser("Bob");
+        bob.api().when().get("/api/chat/conversations/").then().statusCode(200);
+        String token = bob.token();
+        assertThat(verified.cached(token)).as("the edge's parser remembers a verified token").isNotNull();
+        int i = token.length() - 20; // inside the signature, a character whose every bit counts
+        String tampered = token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);
+        given().header("Authorization", "Bearer " + tampered).when().get("/api/chat/conversations/").then()
+                .statusCode(401).body("code", equalTo("token_invalid"));
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.chatsuite.web.EdgeErrors;
 import org.chatsuite.web.PublicPaths;
 import org.chatsuite.web.RequestIds;
 import org.chatsuite.web.RevocationKeys;
+import org.chatsuite.web.VerifiedTokens;
 import org.chatsuite.web.WebSocketUpgrade;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
@@ -51,10 +52,12 @@ public class GatewayRoutes {
     private final Admission admission;
     private final MeterRegistry metrics;
     private final JWTParser tokens;
+    private final VerifiedTokens verified;
 
     GatewayRoutes(Vertx vertx, GatewayConfig config, Throttling throttling, Admission admission, SocketRelay relays,
-            MeterRegistry metrics, JWTParser tokens) {
+            MeterRegistry metrics, JWTParser tokens, VerifiedTokens verified) {
         this.tokens = tokens;
+        this.verified = verified;
         this.users = new Upstream("user-service", List.of(config.upstreams().userService()), vertx, config.upstreams(),
                 metrics, relays);
         this.chat = new Upstream("chat-service", config.upstreams().chatService(), vertx, config.upstreams(), metrics,
@@ -122,20 +125,29 @@ public class GatewayRoutes {
             return Uni.createFrom().failure(new AuthenticationFailedException("not a bearer token"));
         }
         String token = authorization.substring(BEARER.length()).strip();
+        // A token verified recently (VerifiedTokens) is taken on the event loop; revocation is still
+        // checked in Redis below, on every request.
+        JsonWebToken cached = verified.cached(token);
+        if (cached != null) {
+            return Uni.createFrom().item(() -> identified(cached));
+        }
         // Verifying may fetch user-service's key set (blocking I/O): never on the event loop.
         return Uni.createFrom().item(() -> verify(token)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private JsonWebToken verify(String token) {
         try {
-            JsonWebToken jwt = tokens.parse(token);
-            if (jwt.getSubject() == null || jwt.getTokenID() == null) {
-                throw new AuthenticationFailedException("token without subject or id");
-            }
-            return jwt;
+            return identified(tokens.parse(token));
         } catch (ParseException e) {
             throw new AuthenticationFailedException(e.getMessage());
         }
+    }
+
+    private static JsonWebToken identified(JsonWebToken jwt) {
+        if (jwt.getSubject() == null || jwt.getTokenID() == null) {
+            throw new AuthenticationFailedException("token without subject or id");
+        }
+        return jwt;
     }
 
     /**
