@@ -6,7 +6,9 @@
 -- again: the frame published is what every replica writes to its sockets as it is, and the JSON
 -- returned is the sender's answer. It must be byte for byte what the history page writes for the same
 -- entry (message/MessageJson.java): same fields in the same order, strings escaped as Jackson escapes
--- them (not cjson, which also escapes '/'), the timestamp in seconds with three decimals.
+-- them (not cjson, which also escapes '/'), the timestamp in seconds with three decimals. (One
+-- difference, valid JSON either way: a character beyond the BMP, an emoji, is written here as its UTF-8
+-- bytes, as frames always carried it, while the history page's UTF-8 writer escapes it as \uD83D\uDC4B.)
 --
 -- KEYS[1] history stream    KEYS[2] unread hash (user -> count)
 -- KEYS[3] idempotency key ('' when the message has no client_id)    KEYS[4] activity sorted set

@@ -22,7 +22,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * as text: a new one by {@code redis/append-message.lua} (the sender's answer and the frame every
  * replica sends), a stored one from its stream entry's fields by {@link #write} (history pages,
  * replays). Both write the same bytes for the same message: the fields of {@link MessageView}, in its
- * order (MessageTest and AppendScriptTest compare them).
+ * order (MessageTest and AppendScriptTest compare them). Only a history page, written by the UTF-8
+ * generator of the response, escapes characters beyond the BMP (emoji) as surrogate pairs.
  */
 @JsonSerialize(using = MessageJson.Raw.class)
 @RegisterForReflection
