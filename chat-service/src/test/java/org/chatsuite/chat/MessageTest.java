@@ -77,6 +77,34 @@ class MessageTest {
         assertThat(read).containsExactlyElementsOf(sent);
     }
 
+    /**
+     * A new message's JSON is written by the append script and passed on as it is (the sender's answer,
+     * every socket's frame); history writes it from the stream with Jackson. Both must be the same
+     * bytes, escapes included: quotes, backslashes, slashes, tabs, line breaks, non-ASCII. (Characters
+     * beyond the BMP are the one exception: the history page's UTF-8 writer escapes them as surrogate
+     * pairs, the script writes their UTF-8 bytes, as the frames always had them; the test above compares
+     * them parsed.)
+     */
+    @Test
+    void sentJsonIsByteForByteTheHistoryJson() {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        String conversation = Users.conversation(ada, bob);
+        String path = "/api/chat/conversations/" + conversation + "/messages/";
+        List<String> sent = new ArrayList<>();
+        for (Map<String, String> body : List.of(
+                Map.of("content", "a/b \\ \"q\" <b>&amp;</b>\ttab\nline\r\nCRLF \u00e9\u4e2d \u2028\u2029", "client_id", "k/\"1\\"),
+                Map.of("content", "plain"))) {
+            String raw = ada.api().contentType(ContentType.JSON).body(body).when().post(path)
+                    .then().statusCode(201).extract().asString();
+            assertThat(raw).startsWith("{\"status\":\"success\",\"message\":\"Message sent\",\"data\":{").endsWith("}}");
+            sent.add(raw.substring(raw.indexOf("\"data\":") + "\"data\":".length(), raw.length() - 1));
+        }
+        String page = bob.api().when().get(path).then().statusCode(200).extract().asString();
+        String messages = page.substring(page.indexOf("\"messages\":[") + "\"messages\":[".length(), page.indexOf("],\"count\":"));
+        assertThat(messages).isEqualTo(String.join(",", sent));
+    }
+
     @Test
     void contentValidation() {
         Users.User ada = Users.create("Ada");

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 
 import org.chatsuite.chat.message.ChatKeys;
 import org.chatsuite.chat.message.MessageStore;
+import org.chatsuite.chat.realtime.Envelope;
 import org.chatsuite.testsupport.TestTokens;
 import org.chatsuite.testsupport.WsClient;
 import org.junit.jupiter.api.Test;
@@ -149,6 +150,37 @@ class WebSocketTest {
         }
         assertThat(ada.api().when().get("/api/chat/conversations/" + c + "/messages/").then().extract()
                 .<Integer>path("data.total")).isEqualTo(1);
+    }
+
+    /**
+     * During an upgrade, a replica of the previous version still publishes a message as {@code M} and
+     * its script's own JSON; it reaches this version's sockets as the same message object.
+     */
+    @Test
+    void aMessagePublishedByThePreviousVersionReachesTheSockets() {
+        Users.User ada = Users.create("Ada");
+        Users.User bob = Users.create("Bob");
+        String c = Users.conversation(ada, bob);
+        try (WsClient b = open(bob, c)) {
+            String legacy = "{\"content\":\"from an old replica \\/\",\"timestamp_ms\":1767268800123,\"id\":\"1767268800123-0\","
+                    + "\"sender_email\":\"" + ada.email() + "\",\"client_id\":null,\"sender_name\":\"Ada Tester\","
+                    + "\"conversation_id\":\"" + c + "\",\"sender_id\":" + ada.id() + "}";
+            redis.pubsub(String.class).publish(Envelope.channel(UUID.fromString(c)), "M" + legacy);
+            JsonNode m = nextMessage(b);
+            List<String> names = new ArrayList<>();
+            m.fieldNames().forEachRemaining(names::add);
+            assertThat(names).containsExactly("id", "conversation_id", "sender_id", "sender_name", "sender_email", "content",
+                    "timestamp", "created_at", "client_id");
+            assertThat(m.path("id").asText()).isEqualTo("1767268800123-0");
+            assertThat(m.path("conversation_id").asText()).isEqualTo(c);
+            assertThat(m.path("sender_id").asLong()).isEqualTo(ada.id());
+            assertThat(m.path("sender_name").asText()).isEqualTo("Ada Tester");
+            assertThat(m.path("sender_email").asText()).isEqualTo(ada.email());
+            assertThat(m.path("content").asText()).isEqualTo("from an old replica /");
+            assertThat(m.path("timestamp").decimalValue()).isEqualByComparingTo("1767268800.123");
+            assertThat(m.path("created_at").asText()).isEqualTo("2026-01-01T12:00:00.123Z");
+            assertThat(m.path("client_id").isNull()).isTrue();
+        }
     }
 
     @Test
@@ -386,7 +418,7 @@ class WebSocketTest {
         UUID id = UUID.fromString(c);
         MessageStore.Sender sender = new MessageStore.Sender(ada.id(), "Ada Tester", ada.email());
         String first = store.append(id, sender, "first", null, Set.of(ada.id(), bob.id())).await().indefinitely()
-                .message().id();
+                .id();
         for (int i = 0; i < 1001; i++) {
             store.append(id, sender, "bulk " + i, null, Set.of(ada.id(), bob.id())).await().indefinitely();
         }

@@ -3,6 +3,7 @@ package org.chatsuite.chat.message;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -49,7 +50,7 @@ public class MessageStore {
     }
 
     /** A stored message; {@code duplicate} when its client_id had been sent before (nothing new was stored). */
-    public record Appended(MessageView message, boolean duplicate) {
+    public record Appended(String id, MessageJson message, boolean duplicate) {
     }
 
     /** Stores, counts and publishes one message in a single atomic step. */
@@ -71,11 +72,12 @@ public class MessageStore {
         args.add(Envelope.channel(conversation));
         participants.forEach(p -> args.add(String.valueOf(p)));
         return appendScript.run(redis, keys, args).chain(response -> {
-            String result = response.get(1).toString();
+            String id = response.get(1).toString();
             if (!"dup".equals(response.get(0).toString())) {
-                return Uni.createFrom().item(new Appended(MessageView.of(parseAppended(result)), false));
+                // The script's JSON is the answer as it is; the frame went out with its publish.
+                return Uni.createFrom().item(new Appended(id, new MessageJson(response.get(2).toString()), false));
             }
-            return original(conversation, result, sender, content, clientId).map(original -> new Appended(original, true));
+            return original(conversation, id, sender, content, clientId);
         });
     }
 
@@ -85,20 +87,30 @@ public class MessageStore {
      * idempotency window), the answer is rebuilt from what is left: its id and time, this sender,
      * and the content of the repeat (a client repeats a message with the content it first sent).
      */
-    private Uni<MessageView> original(UUID conversation, String stored, Sender sender, String content, String clientId) {
+    private Uni<Appended> original(UUID conversation, String stored, Sender sender, String content, String clientId) {
         if (stored.startsWith("{")) {
             // A key written before keys held only the id (the whole message): none is left one idempotency window
             // after the upgrade, and then this branch can go.
-            return Uni.createFrom().item(MessageView.of(parseAppended(stored)));
+            MessageView legacy = MessageView.of(parseAppended(stored));
+            return Uni.createFrom().item(new Appended(legacy.id(), json(legacy), true));
         }
         return streams.xrange(ChatKeys.history(conversation), StreamRange.of(stored, stored), 1)
-                .map(entries -> entries.isEmpty()
-                        ? MessageView.of(new MessageView.Appended(stored, conversation, sender.id(), sender.name(),
-                                sender.email(), content, clientId, MessageIds.millis(stored)))
-                        : MessageView.of(conversation, stored, entries.get(0).payload()));
+                .map(entries -> new Appended(stored, MessageJson.of(conversation.toString(), stored, entries.isEmpty()
+                        ? Map.of("sender_id", String.valueOf(sender.id()), "sender_name", sender.name(),
+                                "sender_email", sender.email(), "content", content, "client_id", clientId)
+                        : entries.get(0).payload()), true));
     }
 
-    /** Parses the JSON that the append script publishes and returns. */
+    /** The JSON of a message object built in memory (only on paths where it was not written by the script). */
+    public MessageJson json(MessageView message) {
+        try {
+            return new MessageJson(json.writeValueAsString(message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Parses the JSON that the append script of the previous version published and returned. */
     public MessageView.Appended parseAppended(String appendedJson) {
         try {
             return json.readValue(appendedJson, MessageView.Appended.class);
@@ -107,12 +119,10 @@ public class MessageStore {
         }
     }
 
-    /** Messages after {@code lastId} in history order, at most {@code max}. */
-    public Uni<List<MessageView>> after(UUID conversation, String lastId, int max) {
-        return entriesAfter(conversation, lastId, max).map(entries -> views(conversation, entries));
-    }
-
-    /** {@link #after} as the stream's entries, for pages written without a view per message ({@link StoredMessages}). */
+    /**
+     * Messages after {@code lastId} in history order, at most {@code max}, as the stream's entries
+     * (written without a view per message: {@link MessageJson}).
+     */
     public Uni<List<StreamMessage<String, String, String>>> entriesAfter(UUID conversation, String lastId, int max) {
         return streams.xrange(ChatKeys.history(conversation), StreamRange.of("(" + lastId, "+"), max);
     }

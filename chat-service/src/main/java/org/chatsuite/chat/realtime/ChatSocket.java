@@ -237,7 +237,7 @@ public class ChatSocket {
                     .invoke(appended -> {
                         if (appended.duplicate()) {
                             // Nothing new was published: send the original back to this socket only.
-                            session.send(fanOut.messageFrame(appended.message()));
+                            session.send(appended.message().frame());
                         }
                     })
                     .replaceWithVoid();

@@ -8,9 +8,13 @@ import java.util.UUID;
  * ({@link FanOut}); what is published there is a finished frame, serialized once, behind a one-letter
  * audience prefix:
  * <ul>
- * <li>{@code M<message JSON>}: a stored message, for every socket. Published by
+ * <li>{@code F<id>:<frame>}: a stored message's frame, for every socket, written once by
  * {@code redis/append-message.lua} in the same atomic step as the append, which is what keeps every
- * replica's order the history's order; the script therefore writes this prefix itself.</li>
+ * replica's order the history's order (the script therefore writes this envelope itself). The id
+ * in front lets a replica order and de-duplicate the frame without parsing it.</li>
+ * <li>{@code M<message JSON>}: what a replica of the previous version publishes for a stored message
+ * (the script's own JSON, not the API's message object), decoded while versions are mixed during an
+ * upgrade. Remove once no replica of that version runs.</li>
  * <li>{@code O<user>:<frame>}: an ephemeral event (typing, read, presence) for every socket but that
  * user's.</li>
  * </ul>
@@ -45,11 +49,15 @@ public final class Envelope {
     }
 
     /** What a payload published on a conversation's channel carries. */
-    sealed interface Payload permits Message, ToOthers {
+    sealed interface Payload permits Message, LegacyMessage, ToOthers {
     }
 
-    /** A stored message, as the append script serialized it. */
-    record Message(String json) implements Payload {
+    /** A stored message's finished frame, as the append script wrote it. */
+    record Message(String id, String frame) implements Payload {
+    }
+
+    /** A stored message from a replica of the previous version, as its append script serialized it. */
+    record LegacyMessage(String json) implements Payload {
     }
 
     /** A finished frame for every socket except those of {@code except}. */
@@ -58,10 +66,13 @@ public final class Envelope {
 
     /** @throws IllegalArgumentException for a payload of no known shape */
     static Payload decode(String payload) {
-        if (payload.startsWith("M")) {
-            return new Message(payload.substring(1));
-        }
         int colon = payload.indexOf(':');
+        if (payload.startsWith("F") && colon > 1) {
+            return new Message(payload.substring(1, colon), payload.substring(colon + 1));
+        }
+        if (payload.startsWith("M")) {
+            return new LegacyMessage(payload.substring(1));
+        }
         if (payload.startsWith("O") && colon > 1) {
             return new ToOthers(Long.parseLong(payload, 1, colon, 10), payload.substring(colon + 1));
         }

@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.chatsuite.chat.ChatConfig;
 import org.chatsuite.chat.message.MessageIds;
+import org.chatsuite.chat.message.MessageJson;
 import org.chatsuite.chat.message.MessageStore;
 import org.chatsuite.chat.message.MessageView;
 import org.chatsuite.chat.redis.RedisClients;
@@ -22,10 +23,8 @@ import org.chatsuite.web.RevocationKeys;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -38,9 +37,10 @@ import io.vertx.mutiny.redis.client.Response;
 /**
  * Delivers a conversation's events to this replica's sockets. One Redis connection per replica
  * subscribes to exactly the channels of the conversations that have a local socket (SUBSCRIBE on
- * the first, UNSUBSCRIBE after the last). Each message is turned into its frame once per replica,
- * whatever the number of local recipients. After a lost subscription the missed messages are read
- * back from the history, so live sockets see no gap. The same connection carries the revocation
+ * the first, UNSUBSCRIBE after the last). A message arrives as its finished frame, written once by
+ * the append script for every replica ({@link Envelope}), and that same String goes to each local
+ * socket: nothing is parsed or serialized per replica or per socket. After a lost subscription the
+ * missed messages are read back from the history, so live sockets see no gap. The same connection carries the revocation
  * announcements to {@link TokenWatch}.
  *
  * <p>The subscriber connection comes from a client of its own ({@link RedisClients}, pool of one): it
@@ -61,7 +61,6 @@ public class FanOut {
 
     private final RedisClients clients;
     private final MessageStore store;
-    private final ObjectMapper json;
     private final int replayLimit;
     private final TokenWatch tokens;
     private final Duration redisTimeout;
@@ -73,12 +72,11 @@ public class FanOut {
     private boolean recovering;
     private volatile boolean stopped;
 
-    FanOut(RedisClients clients, MessageStore store, ObjectMapper json, TokenWatch tokens, ChatConfig config,
-            MeterRegistry metrics, @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
+    FanOut(RedisClients clients, MessageStore store, TokenWatch tokens, ChatConfig config, MeterRegistry metrics,
+            @ConfigProperty(name = "quarkus.redis.timeout") Duration redisTimeout) {
         this.clients = clients;
         this.redisTimeout = redisTimeout;
         this.store = store;
-        this.json = json;
         this.replayLimit = config.websocket().replayLimit();
         this.tokens = tokens;
         metrics.gauge("chat.sockets.open", rooms, r -> r.values().stream().mapToInt(room -> room.sockets.size()).sum());
@@ -146,7 +144,7 @@ public class FanOut {
     /** Subscribes, then notes the newest message id: the point a catch-up after a lost connection starts from. */
     private Uni<Void> subscribe(UUID conversation) {
         return send(withRevocations(Request.cmd(Command.SUBSCRIBE).arg(Envelope.channel(conversation))))
-                .chain(() -> store.newestBefore(conversation, null, 1))
+                .chain(() -> store.entriesNewestBefore(conversation, null, 1))
                 .invoke(newest -> {
                     Room room = rooms.get(conversation);
                     if (room != null && !newest.isEmpty()) {
@@ -335,15 +333,16 @@ public class FanOut {
      * @return the id of the newest message sent, {@code null} when none was
      */
     Uni<String> replay(UUID conversation, String after, Collection<SocketSession> sockets) {
-        return store.after(conversation, after, replayLimit + 1)
+        return store.entriesAfter(conversation, after, replayLimit + 1)
                 .map(missed -> {
                     if (missed.size() > replayLimit) {
                         sockets.forEach(s -> s.send(RESYNC_REQUIRED));
                         return null;
                     }
+                    String id = conversation.toString();
                     String newest = null;
-                    for (MessageView m : missed) {
-                        String frame = messageFrame(m);
+                    for (StreamMessage<String, String, String> m : missed) {
+                        String frame = MessageJson.of(id, m.id(), m.payload()).frame();
                         sockets.forEach(s -> s.replayMessage(m.id(), frame));
                         newest = m.id();
                     }
@@ -369,32 +368,26 @@ public class FanOut {
         try {
             Envelope.Payload payload = Envelope.decode(push.get(2).toString());
             if (payload instanceof Envelope.Message message) {
-                deliver(room, MessageView.of(store.parseAppended(message.json())));
+                deliver(room, message.id(), message.frame());
             } else if (payload instanceof Envelope.ToOthers event) {
                 room.sockets.forEach(s -> {
                     if (s.userId != event.except()) {
                         s.deliverEvent(event.frame());
                     }
                 });
+            } else if (payload instanceof Envelope.LegacyMessage legacy) {
+                MessageView message = MessageView.of(store.parseAppended(legacy.json()));
+                deliver(room, message.id(), store.json(message).frame());
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "could not dispatch an event of %s", conversation);
         }
     }
 
-    private void deliver(Room room, MessageView message) {
-        String frame = messageFrame(message);
-        room.advanceTo(message.id());
-        room.sockets.forEach(s -> s.deliverMessage(message.id(), frame));
-    }
-
-    /** {@code {"type":"message","message":...}}, serialized once for every recipient. */
-    public String messageFrame(MessageView message) {
-        try {
-            return "{\"type\":\"message\",\"message\":" + json.writeValueAsString(message) + "}";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The frame as the append script wrote it, the same String to every local socket. */
+    private static void deliver(Room room, String id, String frame) {
+        room.advanceTo(id);
+        room.sockets.forEach(s -> s.deliverMessage(id, frame));
     }
 
     void onShutdown(@Observes ShutdownEvent event) {
