@@ -50,6 +50,21 @@ class GatewayTest {
     }
 
     @Test
+    void requestMetricsAreTaggedWithTheRouteNotTheConversation() {
+        Api.User ada = Api.newUser("Ada");
+        Api.User bob = Api.newUser("Bob");
+        String c = Api.conversation(ada, bob);
+        ada.api().when().get("/api/chat/conversations/" + c + "/messages/").then().statusCode(200);
+        ada.api().when().get("/api/chat/conversations/" + c + "/").then().statusCode(200);
+        List<String> uris = Management.given().when().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(line -> line.startsWith("http_server_requests_seconds_count") && line.contains("/api/chat/conversations/"))
+                .map(line -> line.replaceAll(".*uri=\"([^\"]*)\".*", "$1"))
+                .toList();
+        assertThat(uris).contains("/api/chat/conversations/{id}/messages/", "/api/chat/conversations/{id}/")
+                .allSatisfy(uri -> assertThat(uri).doesNotMatch(".*[0-9a-f]{8}-[0-9a-f]{4}-.*"));
+    }
+
+    @Test
     void everyResponseCarriesEachOfItsHeadersOnceTheRequestIdIncluded() {
         Api.User ada = Api.newUser("Ada");
         for (var response : List.of(
