@@ -32,7 +32,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * Load generator for the suite, measured through the gateway as users reach it and, in the same run,
  * directly against the chat-service replicas ({@code --target both}, the default), and against the
  * machine's ceiling ({@code ceiling}: a {@link BroadcastServer} with no authentication or storage,
- * speaking the same frames). Two modes:
+ * speaking the same frames). Modes:
  * <ul>
  * <li>{@code messages}: users in group conversations, one socket each, sending at a total target
  * rate, or at each rate of {@code --rates} in turn; reports deliveries/s, end-to-end latency (from when
@@ -40,6 +40,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * ({@link MessageRun}), and for a sweep each target's highest passing rate as a share of the ceiling's.</li>
  * <li>{@code connections}: opens N idle sockets and reports how long it took, failures and the
  * server's resident memory before and after.</li>
+ * <li>{@code history} and {@code login-flood}: the REST figures of {@link RestBench}.</li>
  * </ul>
  * With {@code --launch} it starts the stack itself (embedded PostgreSQL and Redis, the packaged
  * user-service, {@code --chat-replicas} chat-service replicas and the gateway, throttles off);
@@ -108,10 +109,10 @@ public final class ChatLoad {
             for (String name : targetNames()) {
                 try (Ceiling ceiling = name.equals("ceiling") ? Ceiling.start(options.containsKey("ceiling-in-process")) : null) {
                     Target target = target(name, ceiling);
-                    if (options.get("mode").equals("connections")) {
-                        connections(target);
-                    } else {
-                        messages(target);
+                    switch (options.get("mode")) {
+                        case "connections" -> connections(target);
+                        case "history", "login-flood" -> rest(target);
+                        default -> messages(target);
                     }
                 }
             }
@@ -147,7 +148,10 @@ public final class ChatLoad {
     }
 
     private void launch(List<ServiceProcess> launched) {
-        LaunchedSuite suite = LaunchedSuite.start(intOption("chat-replicas"), Map.of());
+        // Users are registered with the test cost of bcrypt (10), a login flood hashes at production's (12).
+        String cost = options.getOrDefault("bcrypt-cost", options.get("mode").equals("login-flood") ? "12" : null);
+        LaunchedSuite suite = LaunchedSuite.start(intOption("chat-replicas"),
+                cost == null ? Map.of() : Map.of("chatsuite.password.bcrypt-cost", cost));
         launched.add(suite.userService());
         launched.addAll(suite.chats());
         launched.add(suite.gateway());
@@ -231,6 +235,29 @@ public final class ChatLoad {
                     System.out.printf("  %-35s %.0f%% of the ceiling%n", entry.getKey().name(), 100 * share);
                 }
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- history, login-flood
+
+    /**
+     * The REST figures of issue 14 ({@link RestBench}): direct means chat-service's first replica for
+     * history and user-service for logins.
+     */
+    private void rest(Target target) throws Exception {
+        if (target.restUrl() == null) {
+            throw new IllegalArgumentException("--mode " + options.get("mode") + " has no ceiling target: use direct, gateway or both");
+        }
+        boolean gateway = target.name().startsWith("through");
+        int clients = Integer.parseInt(options.getOrDefault("clients", options.get("mode").equals("history") ? "20" : "10"));
+        System.out.printf("%n%s, %s, %d clients, %d s (+%s s warm-up)%n", options.get("mode"), target.name(), clients,
+                intOption("duration"), options.get("warmup"));
+        RestBench bench = new RestBench(accounts);
+        String users = gateway ? gatewayUrl : usersUrl;
+        if (options.get("mode").equals("history")) {
+            bench.history(users, target.restUrl(), clients, intOption("warmup"), intOption("duration"));
+        } else {
+            bench.loginFlood(users, clients, intOption("warmup"), intOption("duration"));
         }
     }
 
