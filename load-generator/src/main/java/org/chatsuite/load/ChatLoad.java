@@ -106,17 +106,23 @@ public final class ChatLoad {
                 usersUrl = options.get("users-url");
                 gatewayUrl = options.get("gateway-url");
             }
-            for (String name : targetNames()) {
-                try (Ceiling ceiling = name.equals("ceiling") ? Ceiling.start(options.containsKey("ceiling-in-process")) : null) {
-                    Target target = target(name, ceiling);
-                    switch (options.get("mode")) {
-                        case "connections" -> connections(target);
-                        case "history", "login-flood" -> rest(target);
-                        default -> messages(target);
+            List<String> names = targetNames();
+            try (Ceiling ceiling = names.contains("ceiling") ? Ceiling.start(options.containsKey("ceiling-in-process")) : null) {
+                List<Target> targets = names.stream().map(name -> target(name, ceiling)).toList();
+                switch (options.get("mode")) {
+                    case "connections" -> {
+                        for (Target target : targets) {
+                            connections(target);
+                        }
                     }
+                    case "history", "login-flood" -> {
+                        for (Target target : targets) {
+                            rest(target);
+                        }
+                    }
+                    default -> messages(targets);
                 }
             }
-            printSweepSummary();
         } finally {
             launched.forEach(ServiceProcess::stop);
         }
@@ -159,6 +165,7 @@ public final class ChatLoad {
         for (int i = 0; i < suite.chats().size(); i++) {
             measured.put("chat-service-" + (i + 1), suite.chats().get(i).pid());
         }
+        System.out.println("launched (name=pid, e.g. for jcmd): " + measured);
         usersUrl = suite.userService().url();
         chatUrls = suite.chats().stream().map(ServiceProcess::url).toList();
         gatewayUrl = suite.gateway().url();
@@ -167,11 +174,13 @@ public final class ChatLoad {
     // ---------------------------------------------------------------- messages
 
     /**
-     * One step per rate of {@code --rates} (or the one {@code --rate}) on the same sockets; a sweep
-     * stops at the first rate that fails (p99 over {@code --max-p99} ms, or anything lost, duplicated,
-     * reordered or refused), and the highest passing rate is kept for the comparison of targets.
+     * One step per rate of {@code --rates} (or the one {@code --rate}) on sockets opened once per
+     * target. The targets take turns at each rate (direct, gateway, ceiling, then the next rate), so
+     * that a machine whose other load changes during the run weighs on all of them alike. A target
+     * leaves the sweep at its first failing rate (p99 over {@code --max-p99} ms, or anything lost,
+     * duplicated, reordered or refused); its highest passing rate is kept for the comparison.
      */
-    private void messages(Target target) throws Exception {
+    private void messages(List<Target> targets) throws Exception {
         int userCount = intOption("users");
         int groupSize = intOption("group-size");
         int warmup = intOption("warmup");
@@ -179,40 +188,50 @@ public final class ChatLoad {
         double maxP99 = Double.parseDouble(options.getOrDefault("max-p99", "100"));
         List<Double> rates = java.util.Arrays.stream(options.getOrDefault("rates", options.get("rate")).split(","))
                 .map(Double::parseDouble).toList();
-        List<String> tokens = new ArrayList<>();
-        Map<Integer, String> conversationOf = usersInGroups(target, userCount, groupSize, tokens);
-        System.out.printf("%nmessages benchmark, %s%n", target.name());
-        System.out.printf("users %d, group size %d, conversations %d, rates %s msg/s, each %d s (+%d s warm-up)%n", userCount,
-                groupSize, new java.util.HashSet<>(conversationOf.values()).size(), rates, seconds, warmup);
-        MessageRun.Result best = null;
-        try (MessageRun run = new MessageRun(target.chatUrls(), tokens, conversationOf)) {
+        Map<Target, MessageRun> runs = new java.util.LinkedHashMap<>();
+        try {
+            for (Target target : targets) {
+                List<String> tokens = new ArrayList<>();
+                Map<Integer, String> conversationOf = usersInGroups(target, userCount, groupSize, tokens);
+                runs.put(target, new MessageRun(target.chatUrls(), tokens, conversationOf));
+                highestPassing.put(target, java.util.Optional.empty());
+            }
+            System.out.printf("%nmessages benchmark: users %d, group size %d, conversations %d, rates %s msg/s, each %d s (+%d s warm-up)%n",
+                    userCount, groupSize, (userCount + groupSize - 1) / groupSize, rates, seconds, warmup);
+            List<Target> active = new ArrayList<>(targets);
             for (double rate : rates) {
-                MessageRun.Result result = run.run(rate, warmup, seconds);
-                Histogram latency = result.latency();
-                System.out.printf("rate %6.0f: sent %d (%.1f msg/s), deliveries %d of %d (%.1f deliveries/s measured), lost %d, "
-                        + "duplicates %d, reorders %d, error frames %d%n", rate, result.sent(), result.sentPerSecond(),
-                        result.delivered(), result.expected(), result.deliveriesPerSecond(), result.lost(), result.duplicates(),
-                        result.reorders(), result.errors());
-                System.out.printf("            latency ms p50 %.2f  p90 %.2f  p99 %.2f  max %.2f (%d deliveries after warm-up) -> %s%n",
-                        ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(90)), result.p99Ms(),
-                        ms(latency.getMaxValue()), latency.getTotalCount(), result.passed(maxP99) ? "pass" : "FAIL");
-                if (!result.passed(maxP99)) {
-                    break;
+                for (Target target : List.copyOf(active)) {
+                    MessageRun.Result result = runs.get(target).run(rate, warmup, seconds);
+                    Histogram latency = result.latency();
+                    System.out.printf("rate %6.0f, %s: sent %d (%.1f msg/s), deliveries %d of %d (%.1f deliveries/s measured), "
+                            + "lost %d, duplicates %d, reorders %d, error frames %d%n", rate, target.name(), result.sent(),
+                            result.sentPerSecond(), result.delivered(), result.expected(), result.deliveriesPerSecond(), result.lost(),
+                            result.duplicates(), result.reorders(), result.errors());
+                    System.out.printf("    latency ms p50 %.2f  p90 %.2f  p99 %.2f  max %.2f (%d deliveries after warm-up) -> %s%n",
+                            ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(90)), result.p99Ms(),
+                            ms(latency.getMaxValue()), latency.getTotalCount(), result.passed(maxP99) ? "pass" : "FAIL");
+                    if (result.passed(maxP99)) {
+                        highestPassing.put(target, java.util.Optional.of(result));
+                    } else {
+                        active.remove(target);
+                    }
                 }
-                best = result;
+            }
+        } finally {
+            for (MessageRun run : runs.values()) {
+                run.close();
             }
         }
+        Map<String, Long> serving = new java.util.LinkedHashMap<>();
+        targets.forEach(target -> serving.putAll(target.processes()));
+        printMemory(Map.of(), residentMemory(serving), 0);
         if (rates.size() > 1) {
-            highestPassing.put(target, java.util.Optional.ofNullable(best));
+            printSweepSummary();
         }
-        printMemory(Map.of(), residentMemory(target), 0);
     }
 
     /** The comparison of a sweep: each target's highest passing rate, and each as a share of the ceiling's. */
     private void printSweepSummary() {
-        if (highestPassing.isEmpty()) {
-            return;
-        }
         System.out.printf("%nhighest passing rate (p99 <= %s ms; nothing lost, duplicated, reordered or refused), of %s msg/s%n",
                 options.getOrDefault("max-p99", "100"), options.get("rates"));
         Double ceiling = null;
@@ -230,8 +249,8 @@ public final class ChatLoad {
         }
         if (ceiling != null) {
             for (var entry : highestPassing.entrySet()) {
-                if (entry.getKey().restUrl() != null) {
-                    double share = entry.getValue().map(MessageRun.Result::deliveriesPerSecond).orElse(0.0) / ceiling;
+                if (entry.getKey().restUrl() != null && entry.getValue().isPresent()) {
+                    double share = entry.getValue().get().deliveriesPerSecond() / ceiling;
                     System.out.printf("  %-35s %.0f%% of the ceiling%n", entry.getKey().name(), 100 * share);
                 }
             }
@@ -268,7 +287,7 @@ public final class ChatLoad {
         int userCount = Math.min(intOption("users"), socketsWanted);
         List<String> tokens = new ArrayList<>();
         Map<Integer, String> conversationOf = usersInGroups(target, userCount, Math.min(intOption("group-size"), userCount), tokens);
-        Map<String, Long> before = residentMemory(target);
+        Map<String, Long> before = residentMemory(target.processes());
         Vertx vertx = Vertx.vertx();
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxConnections(socketsWanted + 10).setConnectTimeout(10_000));
@@ -301,7 +320,7 @@ public final class ChatLoad {
         all.await(socketsWanted / 10 + 120L, TimeUnit.SECONDS);
         double openSeconds = (System.nanoTime() - start) / 1e9;
         Thread.sleep(intOption("hold") * 1000L); // held: every socket must stay open
-        Map<String, Long> after = residentMemory(target);
+        Map<String, Long> after = residentMemory(target.processes());
         long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
         System.out.printf("%nconnection capacity, %s%n", target.name());
         System.out.printf("sockets opened  %d of %d (failed %d %s) in %.1f s (%.0f handshakes/s, %s in flight)%n", open.size(),
@@ -347,10 +366,10 @@ public final class ChatLoad {
                 .setURI("/ws/chat/" + conversation).addHeader("Authorization", "Bearer " + token);
     }
 
-    /** Resident memory (VmRSS, KiB) of each process that serves {@code target}, by name. */
-    private Map<String, Long> residentMemory(Target target) {
+    /** Resident memory (VmRSS, KiB) of each of {@code processes} (name to pid), by name. */
+    private Map<String, Long> residentMemory(Map<String, Long> processes) {
         Map<String, Long> rss = new java.util.LinkedHashMap<>();
-        target.processes().forEach((name, pid) -> {
+        processes.forEach((name, pid) -> {
             try {
                 for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
                     if (line.startsWith("VmRSS:")) {
