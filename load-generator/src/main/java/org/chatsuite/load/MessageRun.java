@@ -113,12 +113,15 @@ final class MessageRun implements AutoCloseable {
         }
         for (int i = 0; i < users; i++) {
             URI uri = URI.create(socketUrls.get(i % socketUrls.size()));
-            WebSocket socket = client.connect(new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
-                    .setURI("/ws/chat/" + conversationOf.get(i)).addHeader("Authorization", "Bearer " + tokens.get(i)))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             int receiver = i;
-            socket.textMessageHandler(text -> received(receiver, text, System.nanoTime()));
-            sockets.add(socket);
+            // The handler is set as the socket opens, on its event loop, so no early frame is dropped.
+            sockets.add(client.connect(new WebSocketConnectOptions().setHost(uri.getHost()).setPort(uri.getPort())
+                    .setURI("/ws/chat/" + conversationOf.get(i)).addHeader("Authorization", "Bearer " + tokens.get(i)))
+                    .map(socket -> {
+                        socket.textMessageHandler(text -> received(receiver, text, System.nanoTime()));
+                        return socket;
+                    })
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         }
     }
 
