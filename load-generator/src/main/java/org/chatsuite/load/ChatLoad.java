@@ -198,6 +198,14 @@ public final class ChatLoad {
             }
             System.out.printf("%nmessages benchmark: users %d, group size %d, conversations %d, rates %s msg/s, each %d s (+%d s warm-up)%n",
                     userCount, groupSize, (userCount + groupSize - 1) / groupSize, rates, seconds, warmup);
+            if (rates.size() > 1 && warmup > 0) {
+                // Freshly started JVMs compile as they go: without this, the first target of the first
+                // rate would be measured cold and leave the sweep for it.
+                for (Target target : targets) {
+                    runs.get(target).run(rates.get(0), warmup, 0);
+                }
+                System.out.printf("every target warmed up for %d s at %.0f msg/s%n", warmup, rates.get(0));
+            }
             List<Target> active = new ArrayList<>(targets);
             for (double rate : rates) {
                 for (Target target : List.copyOf(active)) {

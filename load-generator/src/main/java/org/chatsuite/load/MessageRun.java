@@ -137,10 +137,12 @@ final class MessageRun implements AutoCloseable {
         long[] expectedMeasured = { 0 };
         long[] seqOf = new long[sockets.size()];
         CountDownLatch done = new CountDownLatch(1);
-        // Every millisecond, whatever is due by now: the rate holds on average even when a tick is late.
+        // Message k is due at start + k / rate; each millisecond sends whatever is due by now, so the
+        // rate holds on average even when a tick is late.
+        long total = (long) ((end - start) * rate / 1e9);
         vertx.setPeriodic(1, timer -> {
-            long now = Math.min(System.nanoTime(), end);
-            long due = (long) ((now - start) * rate / 1e9);
+            long now = System.nanoTime();
+            long due = now < start ? 0 : Math.min(total, (long) ((now - start) * rate / 1e9) + 1);
             for (; sent[0] < due; sent[0]++) {
                 int user = sendOrder[(int) (sent[0] % sendOrder.length)];
                 long dueAt = start + (long) (sent[0] * 1e9 / rate);
