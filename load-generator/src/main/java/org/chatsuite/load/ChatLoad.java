@@ -156,7 +156,7 @@ public final class ChatLoad {
     private void launch(List<ServiceProcess> launched) {
         // Users are registered with the test cost of bcrypt (10), a login flood hashes at production's (12).
         String cost = options.getOrDefault("bcrypt-cost", options.get("mode").equals("login-flood") ? "12" : null);
-        LaunchedSuite suite = LaunchedSuite.start(intOption("chat-replicas"),
+        LaunchedSuite suite = LaunchedSuite.start(intOption("chat-replicas"), Map.of(),
                 cost == null ? Map.of() : Map.of("chatsuite.password.bcrypt-cost", cost));
         launched.add(suite.userService());
         launched.addAll(suite.chats());
