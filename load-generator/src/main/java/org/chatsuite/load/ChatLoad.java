@@ -277,7 +277,8 @@ public final class ChatLoad {
         }
         boolean gateway = target.name().startsWith("through");
         int clients = Integer.parseInt(options.getOrDefault("clients", options.get("mode").equals("history") ? "20" : "10"));
-        System.out.printf("%n%s, %s, %d clients, %d s (+%s s warm-up)%n", options.get("mode"), target.name(), clients,
+        String where = gateway ? target.name() : options.get("mode").equals("history") ? "direct to chat-service" : "direct to user-service";
+        System.out.printf("%n%s, %s, %d clients, %d s (+%s s warm-up)%n", options.get("mode"), where, clients,
                 intOption("duration"), options.get("warmup"));
         RestBench bench = new RestBench(accounts);
         String users = gateway ? gatewayUrl : usersUrl;
