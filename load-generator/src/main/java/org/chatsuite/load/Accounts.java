@@ -21,8 +21,11 @@ public final class Accounts {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public record User(long id, String token) {
+    /** Every user's password is {@link #PASSWORD}. */
+    public record User(long id, String email, String token) {
     }
+
+    public static final String PASSWORD = "load test password";
 
     /** Registers and logs in {@code count} fresh users at {@code usersUrl} (user-service or the gateway). */
     public List<User> registerUsers(String usersUrl, int count) throws IOException, InterruptedException {
@@ -30,11 +33,11 @@ public final class Accounts {
         String run = UUID.randomUUID().toString().substring(0, 8);
         for (int i = 0; i < count; i++) {
             String email = "load-" + run + "-" + i + "@example.com";
-            String password = "load test password";
+            String password = PASSWORD;
             post(usersUrl + "/api/users/register/", null, Map.of("email", email, "first_name", "Load", "last_name",
                     "Tester", "password", password, "password_confirm", password));
             JsonNode login = post(usersUrl + "/api/users/login/", null, Map.of("email", email, "password", password));
-            users.add(new User(login.path("data").path("id").asLong(),
+            users.add(new User(login.path("data").path("id").asLong(), email,
                     login.path("data").path("tokens").path("access_token").asText()));
         }
         return users;
@@ -61,7 +64,8 @@ public final class Accounts {
         return conversationOf;
     }
 
-    private JsonNode post(String url, String token, Object body) throws IOException, InterruptedException {
+    /** POSTs {@code body} as JSON (with {@code token} unless null); a status of 300 or more is an exception. */
+    public JsonNode post(String url, String token, Object body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -18,12 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.chatsuite.load.Accounts.User;
+import org.chatsuite.load.ceiling.BroadcastServer;
+import org.chatsuite.load.ceiling.Ceiling;
 import org.chatsuite.load.chaos.ChaosScenario;
 import org.chatsuite.load.soak.SoakScenario;
 import org.chatsuite.testsupport.ServiceProcess;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -33,13 +31,17 @@ import io.vertx.core.http.WebSocketConnectOptions;
 
 /**
  * Load generator for the suite, measured through the gateway as users reach it and, in the same run,
- * directly against the chat-service replicas ({@code --target both}, the default). Two modes:
+ * directly against the chat-service replicas ({@code --target both}, the default), and against the
+ * machine's ceiling ({@code ceiling}: a {@link BroadcastServer} with no authentication or storage,
+ * speaking the same frames). Modes:
  * <ul>
  * <li>{@code messages}: users in group conversations, one socket each, sending at a total target
- * rate; reports deliveries/s, end-to-end latency (send to receipt on every member socket, one clock),
- * losses, duplicates and reorders.</li>
+ * rate, or at each rate of {@code --rates} in turn; reports deliveries/s, end-to-end latency (from when
+ * a message was due to its receipt on every member socket, one clock), losses, duplicates and reorders
+ * ({@link MessageRun}), and for a sweep each target's highest passing rate as a share of the ceiling's.</li>
  * <li>{@code connections}: opens N idle sockets and reports how long it took, failures and the
  * server's resident memory before and after.</li>
+ * <li>{@code history} and {@code login-flood}: the REST figures of {@link RestBench}.</li>
  * </ul>
  * With {@code --launch} it starts the stack itself (embedded PostgreSQL and Redis, the packaged
  * user-service, {@code --chat-replicas} chat-service replicas and the gateway, throttles off);
@@ -51,18 +53,21 @@ import io.vertx.core.http.WebSocketConnectOptions;
  */
 public final class ChatLoad {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, String> options;
     private final Accounts accounts = new Accounts();
     private List<String> chatUrls;
     private String usersUrl;
     private String gatewayUrl;
-    /** Launched processes whose resident memory is reported (gateway first, then the chat replicas). */
-    private final List<ServiceProcess> measured = new ArrayList<>();
-    private final Map<ServiceProcess, String> names = new HashMap<>();
+    /** Launched processes whose resident memory is reported, by name (gateway first, then the chat replicas). */
+    private final Map<String, Long> measured = new java.util.LinkedHashMap<>();
+    /** A sweep's highest passing rate per target (empty: none passed), in the order the targets ran. */
+    private final Map<Target, java.util.Optional<MessageRun.Result>> highestPassing = new java.util.LinkedHashMap<>();
 
-    /** Where sockets and requests go: the gateway, or the chat-service replicas in turn. */
-    private record Target(String name, List<String> chatUrls, String restUrl) {
+    /**
+     * Where sockets and requests go: the gateway, the chat-service replicas in turn, or the ceiling
+     * (no REST: {@code restUrl} null), with the processes that serve it (name to pid) for their memory.
+     */
+    private record Target(String name, List<String> chatUrls, String restUrl, Map<String, Long> processes) {
         String socketUrl(int index) {
             return chatUrls.get(index % chatUrls.size());
         }
@@ -108,11 +113,21 @@ public final class ChatLoad {
                 usersUrl = options.get("users-url");
                 gatewayUrl = options.get("gateway-url");
             }
-            for (Target target : targets()) {
-                if (options.get("mode").equals("connections")) {
-                    connections(target);
-                } else {
-                    messages(target);
+            List<String> names = targetNames();
+            try (Ceiling ceiling = names.contains("ceiling") ? Ceiling.start(options.containsKey("ceiling-in-process")) : null) {
+                List<Target> targets = names.stream().map(name -> target(name, ceiling)).toList();
+                switch (options.get("mode")) {
+                    case "connections" -> {
+                        for (Target target : targets) {
+                            connections(target);
+                        }
+                    }
+                    case "history", "login-flood" -> {
+                        for (Target target : targets) {
+                            rest(target);
+                        }
+                    }
+                    default -> messages(targets);
                 }
             }
         } finally {
@@ -120,27 +135,44 @@ public final class ChatLoad {
         }
     }
 
-    private List<Target> targets() {
-        Target direct = new Target("direct to chat-service", chatUrls, chatUrls.get(0));
-        Target gateway = new Target("through the gateway", List.of(gatewayUrl), gatewayUrl);
-        return switch (options.get("target")) {
-            case "direct" -> List.of(direct);
-            case "gateway" -> List.of(gateway);
-            default -> List.of(direct, gateway);
+    /** {@code --target}: a comma-separated list of direct, gateway and ceiling; both = direct,gateway; all = the three. */
+    private List<String> targetNames() {
+        List<String> names = new ArrayList<>();
+        for (String name : options.get("target").split(",")) {
+            switch (name) {
+                case "both" -> names.addAll(List.of("direct", "gateway"));
+                case "all" -> names.addAll(List.of("direct", "gateway", "ceiling"));
+                case "direct", "gateway", "ceiling" -> names.add(name);
+                default -> throw new IllegalArgumentException("--target " + name + ": expected direct, gateway, ceiling, both or all");
+            }
+        }
+        return names;
+    }
+
+    private Target target(String name, Ceiling ceiling) {
+        Map<String, Long> chats = new java.util.LinkedHashMap<>(measured);
+        chats.remove("gateway");
+        return switch (name) {
+            case "direct" -> new Target("direct to chat-service", chatUrls, chatUrls.get(0), chats);
+            case "gateway" -> new Target("through the gateway", List.of(gatewayUrl), gatewayUrl, measured);
+            default -> new Target("ceiling (plain Vert.x broadcast)", List.of(ceiling.url()), null,
+                    ceiling.pid().isPresent() ? Map.of("ceiling", ceiling.pid().getAsLong()) : Map.of());
         };
     }
 
     private void launch(List<ServiceProcess> launched) {
-        LaunchedSuite suite = LaunchedSuite.start(intOption("chat-replicas"), Map.of());
+        // Users are registered with the test cost of bcrypt (10), a login flood hashes at production's (12).
+        String cost = options.getOrDefault("bcrypt-cost", options.get("mode").equals("login-flood") ? "12" : null);
+        LaunchedSuite suite = LaunchedSuite.start(intOption("chat-replicas"), Map.of(),
+                cost == null ? Map.of() : Map.of("chatsuite.password.bcrypt-cost", cost));
         launched.add(suite.userService());
         launched.addAll(suite.chats());
         launched.add(suite.gateway());
-        names.put(suite.gateway(), "gateway");
+        measured.put("gateway", suite.gateway().pid());
         for (int i = 0; i < suite.chats().size(); i++) {
-            names.put(suite.chats().get(i), "chat-service-" + (i + 1));
+            measured.put("chat-service-" + (i + 1), suite.chats().get(i).pid());
         }
-        measured.add(suite.gateway());
-        measured.addAll(suite.chats());
+        System.out.println("launched (name=pid, e.g. for jcmd): " + measured);
         usersUrl = suite.userService().url();
         chatUrls = suite.chats().stream().map(ServiceProcess::url).toList();
         gatewayUrl = suite.gateway().url();
@@ -148,108 +180,120 @@ public final class ChatLoad {
 
     // ---------------------------------------------------------------- messages
 
-    private void messages(Target target) throws Exception {
+    /**
+     * One step per rate of {@code --rates} (or the one {@code --rate}) on sockets opened once per
+     * target. The targets take turns at each rate (direct, gateway, ceiling, then the next rate), so
+     * that a machine whose other load changes during the run weighs on all of them alike. A target
+     * leaves the sweep at its first failing rate (p99 over {@code --max-p99} ms, or anything lost,
+     * duplicated, reordered or refused); its highest passing rate is kept for the comparison.
+     */
+    private void messages(List<Target> targets) throws Exception {
         int userCount = intOption("users");
         int groupSize = intOption("group-size");
-        double rate = Double.parseDouble(options.get("rate"));
         int warmup = intOption("warmup");
-        int seconds = warmup + intOption("duration");
-        List<User> users = registerUsers(userCount, target);
-        Map<Integer, String> conversationOf = createGroups(users, groupSize, target);
-        // Latency counts only messages sent after the warm-up (a cold JIT would dominate short runs).
-        long[] measureFrom = { Long.MAX_VALUE };
-
-        Vertx vertx = Vertx.vertx();
-        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(userCount + 10));
-        Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
-        AtomicLong delivered = new AtomicLong();
-        AtomicLong duplicates = new AtomicLong();
-        AtomicLong reorders = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicLong sent = new AtomicLong();
-        Map<String, AtomicLong> sentPerConversation = new ConcurrentHashMap<>();
-        List<WebSocket> sockets = new ArrayList<>();
-        for (int i = 0; i < users.size(); i++) {
-            Set<String> seen = ConcurrentHashMap.newKeySet();
-            Map<String, Long> lastSeqBySender = new ConcurrentHashMap<>();
-            WebSocket socket = connect(client, target.socketUrl(i), conversationOf.get(i), users.get(i).token());
-            socket.textMessageHandler(text -> {
-                long now = System.nanoTime();
-                JsonNode frame = parse(text);
-                String type = frame.path("type").asText();
-                if (type.equals("error")) {
-                    errors.incrementAndGet();
+        int seconds = intOption("duration");
+        double maxP99 = Double.parseDouble(options.getOrDefault("max-p99", "100"));
+        List<Double> rates = java.util.Arrays.stream(options.getOrDefault("rates", options.get("rate")).split(","))
+                .map(Double::parseDouble).toList();
+        Map<Target, MessageRun> runs = new java.util.LinkedHashMap<>();
+        try {
+            for (Target target : targets) {
+                List<String> tokens = new ArrayList<>();
+                Map<Integer, String> conversationOf = usersInGroups(target, userCount, groupSize, tokens);
+                runs.put(target, new MessageRun(target.chatUrls(), tokens, conversationOf));
+                highestPassing.put(target, java.util.Optional.empty());
+            }
+            System.out.printf("%nmessages benchmark: users %d, group size %d, conversations %d, rates %s msg/s, each %d s (+%d s warm-up)%n",
+                    userCount, groupSize, (userCount + groupSize - 1) / groupSize, rates, seconds, warmup);
+            if (rates.size() > 1 && warmup > 0) {
+                // Freshly started JVMs compile as they go: without this, the first target of the first
+                // rate would be measured cold and leave the sweep for it.
+                for (Target target : targets) {
+                    runs.get(target).run(rates.get(0), warmup, 0);
                 }
-                if (!type.equals("message")) {
-                    return;
+                System.out.printf("every target warmed up for %d s at %.0f msg/s%n", warmup, rates.get(0));
+            }
+            List<Target> active = new ArrayList<>(targets);
+            for (double rate : rates) {
+                for (Target target : List.copyOf(active)) {
+                    MessageRun.Result result = runs.get(target).run(rate, warmup, seconds);
+                    Histogram latency = result.latency();
+                    System.out.printf("rate %6.0f, %s: sent %d (%.1f msg/s), deliveries %d of %d (%.1f deliveries/s measured), "
+                            + "lost %d, duplicates %d, reorders %d, error frames %d%n", rate, target.name(), result.sent(),
+                            result.sentPerSecond(), result.delivered(), result.expected(), result.deliveriesPerSecond(), result.lost(),
+                            result.duplicates(), result.reorders(), result.errors());
+                    System.out.printf("    latency ms p50 %.2f  p90 %.2f  p99 %.2f  max %.2f (%d deliveries after warm-up) -> %s%n",
+                            ms(latency.getValueAtPercentile(50)), ms(latency.getValueAtPercentile(90)), result.p99Ms(),
+                            ms(latency.getMaxValue()), latency.getTotalCount(), result.passed(maxP99) ? "pass" : "FAIL");
+                    if (result.passed(maxP99)) {
+                        highestPassing.put(target, java.util.Optional.of(result));
+                    } else {
+                        active.remove(target);
+                    }
                 }
-                String[] parts = frame.path("message").path("content").asText().split(";");
-                String senderKey = parts[0];
-                long seq = Long.parseLong(parts[1]);
-                if (!seen.add(senderKey + ";" + seq)) {
-                    duplicates.incrementAndGet();
-                    return;
-                }
-                Long previous = lastSeqBySender.put(senderKey, seq);
-                if (previous != null && seq < previous) {
-                    reorders.incrementAndGet();
-                }
-                delivered.incrementAndGet();
-                long sentAt = Long.parseLong(parts[2]);
-                if (sentAt >= measureFrom[0]) {
-                    latency.recordValue(Math.max(0, now - sentAt));
-                }
-            });
-            sockets.add(socket);
+            }
+        } finally {
+            for (MessageRun run : runs.values()) {
+                run.close();
+            }
         }
+        Map<String, Long> serving = new java.util.LinkedHashMap<>();
+        targets.forEach(target -> serving.putAll(target.processes()));
+        printMemory(Map.of(), residentMemory(serving), 0);
+        if (rates.size() > 1) {
+            printSweepSummary();
+        }
+    }
 
-        long intervalMs = Math.max(1, Math.round(users.size() * 1000.0 / rate));
-        long start = System.nanoTime();
-        measureFrom[0] = start + TimeUnit.SECONDS.toNanos(warmup);
-        long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
-        CountDownLatch done = new CountDownLatch(users.size());
-        for (int i = 0; i < users.size(); i++) {
-            int index = i;
-            WebSocket socket = sockets.get(i);
-            AtomicLong seq = new AtomicLong();
-            String conversation = conversationOf.get(i);
-            vertx.setPeriodic(intervalMs, timer -> {
-                if (System.nanoTime() >= deadline) {
-                    vertx.cancelTimer(timer);
-                    done.countDown();
-                    return;
+    /** The comparison of a sweep: each target's highest passing rate, and each as a share of the ceiling's. */
+    private void printSweepSummary() {
+        System.out.printf("%nhighest passing rate (p99 <= %s ms; nothing lost, duplicated, reordered or refused), of %s msg/s%n",
+                options.getOrDefault("max-p99", "100"), options.get("rates"));
+        Double ceiling = null;
+        for (var entry : highestPassing.entrySet()) {
+            MessageRun.Result best = entry.getValue().orElse(null);
+            if (best == null) {
+                System.out.printf("  %-35s none%n", entry.getKey().name());
+                continue;
+            }
+            System.out.printf("  %-35s %6.0f msg/s  %8.0f deliveries/s  p99 %.1f ms%n", entry.getKey().name(), best.rate(),
+                    best.deliveriesPerSecond(), best.p99Ms());
+            if (entry.getKey().restUrl() == null) {
+                ceiling = best.deliveriesPerSecond();
+            }
+        }
+        if (ceiling != null) {
+            for (var entry : highestPassing.entrySet()) {
+                if (entry.getKey().restUrl() != null && entry.getValue().isPresent()) {
+                    double share = entry.getValue().get().deliveriesPerSecond() / ceiling;
+                    System.out.printf("  %-35s %.0f%% of the ceiling%n", entry.getKey().name(), 100 * share);
                 }
-                String content = "u" + index + ";" + seq.incrementAndGet() + ";" + System.nanoTime();
-                socket.writeTextMessage("{\"type\":\"message\",\"content\":\"" + content + "\"}");
-                sent.incrementAndGet();
-                sentPerConversation.computeIfAbsent(conversation, c -> new AtomicLong()).incrementAndGet();
-            });
+            }
         }
-        done.await(seconds + 10L, TimeUnit.SECONDS);
-        double sendSeconds = (System.nanoTime() - start) / 1e9;
-        Thread.sleep(3000); // drain
-        long expected = 0;
-        for (var entry : sentPerConversation.entrySet()) {
-            long members = conversationOf.values().stream().filter(entry.getKey()::equals).count();
-            expected += entry.getValue().get() * members;
-        }
-        sockets.forEach(WebSocket::close);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
 
-        System.out.printf("%nmessages benchmark, %s%n", target.name());
-        System.out.printf("users %d, group size %d, conversations %d, target rate %.0f msg/s, %d s (%d s warm-up)%n",
-                userCount, groupSize, sentPerConversation.size(), rate, seconds, warmup);
-        System.out.printf("sent            %d (%.1f msg/s)%n", sent.get(), sent.get() / sendSeconds);
-        System.out.printf("deliveries      %d of %d expected (%.1f deliveries/s)%n", delivered.get(), expected,
-                delivered.get() / sendSeconds);
-        System.out.printf("lost            %d%n", Math.max(0, expected - delivered.get()));
-        System.out.printf("duplicates      %d%n", duplicates.get());
-        System.out.printf("reorders        %d%n", reorders.get());
-        System.out.printf("error frames    %d%n", errors.get());
-        System.out.printf("latency ms      (%d deliveries after warm-up)%n", latency.getTotalCount());
-        System.out.printf("latency ms      p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n", ms(latency.getValueAtPercentile(50)),
-                ms(latency.getValueAtPercentile(90)), ms(latency.getValueAtPercentile(99)), ms(latency.getMaxValue()));
-        printMemory(Map.of(), residentMemory(), 0);
+    // ---------------------------------------------------------------- history, login-flood
+
+    /**
+     * The REST figures of issue 14 ({@link RestBench}): direct means chat-service's first replica for
+     * history and user-service for logins.
+     */
+    private void rest(Target target) throws Exception {
+        if (target.restUrl() == null) {
+            throw new IllegalArgumentException("--mode " + options.get("mode") + " has no ceiling target: use direct, gateway or both");
+        }
+        boolean gateway = target.name().startsWith("through");
+        int clients = Integer.parseInt(options.getOrDefault("clients", options.get("mode").equals("history") ? "20" : "10"));
+        String where = gateway ? target.name() : options.get("mode").equals("history") ? "direct to chat-service" : "direct to user-service";
+        System.out.printf("%n%s, %s, %d clients, %d s (+%s s warm-up)%n", options.get("mode"), where, clients,
+                intOption("duration"), options.get("warmup"));
+        RestBench bench = new RestBench(accounts);
+        String users = gateway ? gatewayUrl : usersUrl;
+        if (options.get("mode").equals("history")) {
+            bench.history(users, target.restUrl(), clients, intOption("warmup"), intOption("duration"));
+        } else {
+            bench.loginFlood(users, clients, intOption("warmup"), intOption("duration"));
+        }
     }
 
     // ---------------------------------------------------------------- connections
@@ -257,9 +301,9 @@ public final class ChatLoad {
     private void connections(Target target) throws Exception {
         int socketsWanted = intOption("sockets");
         int userCount = Math.min(intOption("users"), socketsWanted);
-        List<User> users = registerUsers(userCount, target);
-        Map<Integer, String> conversationOf = createGroups(users, Math.min(intOption("group-size"), userCount), target);
-        Map<ServiceProcess, Long> before = residentMemory();
+        List<String> tokens = new ArrayList<>();
+        Map<Integer, String> conversationOf = usersInGroups(target, userCount, Math.min(intOption("group-size"), userCount), tokens);
+        Map<String, Long> before = residentMemory(target.processes());
         Vertx vertx = Vertx.vertx();
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxConnections(socketsWanted + 10).setConnectTimeout(10_000));
@@ -271,10 +315,10 @@ public final class ChatLoad {
         long start = System.nanoTime();
         CountDownLatch all = new CountDownLatch(socketsWanted);
         for (int i = 0; i < socketsWanted; i++) {
-            int u = i % users.size();
+            int u = i % tokens.size();
             inFlight.acquire();
             long begun = System.nanoTime();
-            client.connect(connectOptions(target.socketUrl(i), conversationOf.get(u), users.get(u).token())).onComplete(ar -> {
+            client.connect(connectOptions(target.socketUrl(i), conversationOf.get(u), tokens.get(u))).onComplete(ar -> {
                 handshake.recordValue(System.nanoTime() - begun);
                 if (ar.succeeded()) {
                     WebSocket ws = ar.result();
@@ -292,7 +336,7 @@ public final class ChatLoad {
         all.await(socketsWanted / 10 + 120L, TimeUnit.SECONDS);
         double openSeconds = (System.nanoTime() - start) / 1e9;
         Thread.sleep(intOption("hold") * 1000L); // held: every socket must stay open
-        Map<ServiceProcess, Long> after = residentMemory();
+        Map<String, Long> after = residentMemory(target.processes());
         long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
         System.out.printf("%nconnection capacity, %s%n", target.name());
         System.out.printf("sockets opened  %d of %d (failed %d %s) in %.1f s (%.0f handshakes/s, %s in flight)%n", open.size(),
@@ -312,17 +356,24 @@ public final class ChatLoad {
 
     // ---------------------------------------------------------------- setup
 
-    private List<User> registerUsers(int count, Target target) throws IOException, InterruptedException {
-        return accounts.registerUsers(target.name().startsWith("through") ? target.restUrl() : usersUrl, count);
-    }
-
-    private Map<Integer, String> createGroups(List<User> users, int size, Target target) throws IOException, InterruptedException {
+    /**
+     * Registers {@code count} users (their tokens added to {@code tokens}) in group conversations of
+     * {@code size} consecutive users; returns each user's conversation. The ceiling has no accounts:
+     * any token and conversation id will do there.
+     */
+    private Map<Integer, String> usersInGroups(Target target, int count, int size, List<String> tokens)
+            throws IOException, InterruptedException {
+        if (target.restUrl() == null) {
+            Map<Integer, String> conversationOf = new HashMap<>();
+            for (int i = 0; i < count; i++) {
+                tokens.add("none");
+                conversationOf.put(i, new java.util.UUID(0, i / size).toString());
+            }
+            return conversationOf;
+        }
+        List<User> users = accounts.registerUsers(target.name().startsWith("through") ? target.restUrl() : usersUrl, count);
+        users.forEach(user -> tokens.add(user.token()));
         return accounts.createGroups(target.restUrl(), users, size);
-    }
-
-    private WebSocket connect(WebSocketClient client, String url, String conversation, String token) throws Exception {
-        return client.connect(connectOptions(url, conversation, token)).toCompletionStage().toCompletableFuture()
-                .get(10, TimeUnit.SECONDS);
     }
 
     private WebSocketConnectOptions connectOptions(String url, String conversation, String token) {
@@ -331,50 +382,41 @@ public final class ChatLoad {
                 .setURI("/ws/chat/" + conversation).addHeader("Authorization", "Bearer " + token);
     }
 
-    /** Resident memory (VmRSS, KiB) of each launched process that serves sockets. */
-    private Map<ServiceProcess, Long> residentMemory() {
-        Map<ServiceProcess, Long> rss = new java.util.LinkedHashMap<>();
-        for (ServiceProcess process : measured) {
+    /** Resident memory (VmRSS, KiB) of each of {@code processes} (name to pid), by name. */
+    private Map<String, Long> residentMemory(Map<String, Long> processes) {
+        Map<String, Long> rss = new java.util.LinkedHashMap<>();
+        processes.forEach((name, pid) -> {
             try {
-                for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
                     if (line.startsWith("VmRSS:")) {
-                        rss.put(process, Long.parseLong(line.replaceAll("[^0-9]", "")));
+                        rss.put(name, Long.parseLong(line.replaceAll("[^0-9]", "")));
                     }
                 }
             } catch (IOException e) {
-                System.out.println("RSS of " + names.get(process) + " unavailable: " + e.getMessage());
+                System.out.println("RSS of " + name + " unavailable: " + e.getMessage());
             }
-        }
+        });
         return rss;
     }
 
-    private void printMemory(Map<ServiceProcess, Long> before, Map<ServiceProcess, Long> after, int sockets) {
-        if (measured.isEmpty()) {
+    private void printMemory(Map<String, Long> before, Map<String, Long> after, int sockets) {
+        if (after.isEmpty()) {
             System.out.println("server RSS      (pass --launch to measure the services' memory)");
             return;
         }
-        for (ServiceProcess process : measured) {
-            long from = before.getOrDefault(process, 0L);
-            long to = after.getOrDefault(process, 0L);
+        after.forEach((name, to) -> {
+            long from = before.getOrDefault(name, 0L);
             if (before.isEmpty()) {
-                System.out.printf("RSS %-15s %d MiB%n", names.get(process), to / 1024);
+                System.out.printf("RSS %-15s %d MiB%n", name, to / 1024);
             } else {
-                System.out.printf("RSS %-15s %d MiB -> %d MiB (%+.1f KiB per socket opened)%n", names.get(process),
-                        from / 1024, to / 1024, (to - from) / (double) Math.max(1, sockets));
+                System.out.printf("RSS %-15s %d MiB -> %d MiB (%+.1f KiB per socket opened)%n", name, from / 1024, to / 1024,
+                        (to - from) / (double) Math.max(1, sockets));
             }
-        }
+        });
     }
 
     private int intOption(String name) {
         return Integer.parseInt(options.get(name));
-    }
-
-    private static JsonNode parse(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static double ms(long nanos) {

@@ -17,9 +17,16 @@ import org.chatsuite.testsupport.SuiteProcesses;
 public record LaunchedSuite(ServiceProcess userService, List<ServiceProcess> chats, ServiceProcess gateway) {
 
     public static LaunchedSuite start(int replicas, Map<String, String> extra) {
+        return start(replicas, extra, Map.of());
+    }
+
+    /** {@code userServiceOnly}: configuration of user-service alone (the others refuse settings they do not know). */
+    public static LaunchedSuite start(int replicas, Map<String, String> extra, Map<String, String> userServiceOnly) {
         Map<String, String> quiet = new HashMap<>(extra);
         quiet.put("quarkus.log.category.\"org.chatsuite.access\".level", "WARN");
-        ServiceProcess userService = SuiteProcesses.userService("bench-user-service", quiet);
+        Map<String, String> users = new HashMap<>(quiet);
+        users.putAll(userServiceOnly);
+        ServiceProcess userService = SuiteProcesses.userService("bench-user-service", users);
         List<ServiceProcess> chats = new ArrayList<>();
         List<String> replicaUrls = new ArrayList<>();
         try {
