@@ -1,14 +1,20 @@
 package org.chatsuite.load.chaos;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +47,8 @@ import io.vertx.core.http.WebSocketClientOptions;
  * {@code --redis-down} seconds, on its own append-only file ({@code --appendfsync always|everysec}, by
  * default the local suite's); the replica stays dead, so its sockets must move to the survivor while the
  * survivor's stay open. After the sending stops and a drain, every conversation's history is read over
- * REST and checked against what each member received ({@link DeliveryChecker}). Exit status 1 when
+ * REST and checked against what each member received ({@link DeliveryChecker}). {@link #execute()} returns
+ * the counts ({@link Result}), for a test; {@link #run()} prints them and gives exit status 1 when
  * anything is lost, duplicated, out of order or still unacknowledged.
  */
 public final class ChaosScenario {
@@ -49,6 +56,7 @@ public final class ChaosScenario {
     /** A message waits this long for its acknowledgement on an open socket before it is written again. */
     private static final long RESEND_AFTER_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final long START = System.nanoTime();
+    private static final HttpClient METRICS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** The full run; every one can be given as an option ({@code --rate 100}). */
     public static final Map<String, String> DEFAULTS = Map.of("conversations", "100", "members", "5", "rate", "500", "duration", "60",
             "kill-replica-at", "15", "kill-gateway-at", "30", "kill-redis-at", "45", "redis-down", "2", "drain", "60",
@@ -68,12 +76,78 @@ public final class ChaosScenario {
     /** The same instant on the wall clock, which message ids carry. */
     private volatile long sendingStartedWallMs;
 
+    /** The sockets each chat-service replica held just before one of them was killed (from its metrics). */
+    private volatile long victimSockets = -1;
+    private volatile long survivorSockets = -1;
+    /** The kills that were carried out to the end (killed and, but for the replica, back up), by option. */
+    private final Set<String> completedKills = ConcurrentHashMap.newKeySet();
+
     public ChaosScenario(Map<String, String> options) {
         this.options = options;
     }
 
-    /** Runs the scenario on a suite it launches itself (kills need the processes); returns the exit status. */
+    /**
+     * What one run found: the counts of {@link DeliveryChecker}, what was still unacknowledged after the
+     * drain, what each kill closed, and the sockets' history, with everything the CLI prints.
+     * {@code victimSockets} and {@code survivorSockets}: the sockets on the killed replica and on the
+     * others just before the kill, as their {@code chat_sockets_open} said (-1 when it could not be read);
+     * {@code openAfterDrain}: the members' sockets open when the drain ended.
+     */
+    public record Result(int members, long sent, long unacknowledged, List<Kill> kills, long victimSockets, long survivorSockets,
+            long openAfterDrain, long opens, Map<String, Long> closeCodes, Map<String, Long> errorFrames, long resyncs, long repeatedAcknowledgements,
+            DeliveryChecker.Result delivery, Map<String, Map<String, Long>> problemPhases,
+            Map<String, List<DeliveryChecker.Problem>> problemExamples) {
+
+        /** Nothing lost, duplicated, out of order, unknown to history or still unacknowledged. */
+        public boolean passed() {
+            return delivery.clean() && unacknowledged == 0;
+        }
+
+        /** The kill of that name ({@code chat-service replica}, {@code gateway}, {@code Redis}). */
+        public Kill kill(String name) {
+            return kills.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
+        }
+
+        /** The report the CLI prints at the end of a run. */
+        public void print(PrintStream out) {
+            for (Kill kill : kills) {
+                out.printf("kill of %-20s at %2d s: %d of %d sockets closed within 3 s%n", kill.name(), kill.atMs() / 1000,
+                        kill.closedWithin3s(), members);
+            }
+            out.printf("sockets opened %d times (%d members), close codes %s, error frames %s, resync_required %d, "
+                    + "re-sends answered again with a message already received %d%n", opens, members, closeCodes, errorFrames,
+                    resyncs, repeatedAcknowledgements);
+            out.printf("lost from history %d, deliveries missed %d, duplicated in history %d, delivered twice %d, "
+                    + "out of order %d, received but not in history %d, unacknowledged after the drain %d%n", delivery.lostFromHistory(),
+                    delivery.missedDeliveries(), delivery.duplicatedInHistory(), delivery.duplicatedDeliveries(), delivery.outOfOrder(),
+                    delivery.unknown(), unacknowledged);
+            problemPhases.forEach((kind, phases) -> out.printf("%s, by the phase its message was first sent in: %s; e.g. %s%n", kind,
+                    phases, problemExamples.get(kind)));
+            out.printf("chaos: sent %d, acknowledged %d, delivered %d, lost %d, duplicated %d, out_of_order %d%n", sent,
+                    delivery.acknowledged(), delivery.delivered(), delivery.lost(), delivery.duplicated(), delivery.outOfOrder());
+        }
+    }
+
+    /**
+     * One kill, due {@code atMs} after sending began; {@code completed} when the process was killed and,
+     * but for the replica, is back up. The sockets that closed in the 3 s after it and before the next
+     * kill (or the end of the run): the first is what the CLI prints, the second holds late closes too.
+     */
+    public record Kill(String name, long atMs, boolean completed, long closedWithin3s, long closedBeforeNextKill) {
+    }
+
+    /** The CLI: runs the scenario, prints its report and returns the exit status. */
     public int run() throws Exception {
+        Result result = execute();
+        result.print(System.out);
+        return result.passed() ? 0 : 1;
+    }
+
+    /**
+     * Runs the scenario on a suite it launches itself (kills need the processes) and stops everything it
+     * started, also when it fails.
+     */
+    public Result execute() throws Exception {
         Path redisDir = Files.createDirectories(Path.of("target", "chaos-redis-" + System.currentTimeMillis()).toAbsolutePath());
         int redisPort = Ports.free();
         AppendFsync fsync = AppendFsync.parse(options.getOrDefault("appendfsync", AppendFsync.LOCAL_DEFAULT.redisName()), "--appendfsync");
@@ -100,7 +174,7 @@ public final class ChaosScenario {
         }
     }
 
-    private int exercise(LaunchedSuite suite, Runnable killAndRestartRedis) throws Exception {
+    private Result exercise(LaunchedSuite suite, Runnable killAndRestartRedis) throws Exception {
         int members = number("members");
         int conversations = number("conversations");
         List<User> users = registerInParallel(suite.userService().url(), conversations * members);
@@ -108,6 +182,16 @@ public final class ChaosScenario {
         log("%d users in %d conversations of %d", users.size(), conversations, members);
 
         Vertx vertx = Vertx.vertx();
+        try {
+            return runClients(suite, killAndRestartRedis, users, conversationOf, vertx);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The members' sockets through the kills, the drain and the check. */
+    private Result runClients(LaunchedSuite suite, Runnable killAndRestartRedis, List<User> users, Map<Integer, String> conversationOf,
+            Vertx vertx) throws Exception {
         WebSocketClient sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(users.size() * 2 + 10)
                 .setConnectTimeout(5000));
         URI gateway = URI.create(suite.gateway().url());
@@ -126,6 +210,9 @@ public final class ChaosScenario {
         List<Thread> chaos = List.of(
                 at("kill-replica-at", () -> {
                     ServiceProcess victim = suite.chats().get(suite.chats().size() - 1);
+                    victimSockets = socketsOpen(victim);
+                    survivorSockets = suite.chats().stream().filter(c -> c != victim).mapToLong(ChaosScenario::socketsOpen)
+                            .reduce(0, (a, b) -> a < 0 || b < 0 ? -1 : a + b);
                     victim.kill();
                     log("chat-service replica on port %d SIGKILLed (left dead)", victim.port());
                 }),
@@ -136,10 +223,15 @@ public final class ChaosScenario {
                     log("gateway back on port %d", suite.gateway().port());
                 }),
                 at("kill-redis-at", killAndRestartRedis));
-        long sent = sendSteadily(clients);
-        log("sending stopped: %d messages", sent);
-        for (Thread thread : chaos) {
-            thread.join();
+        long sent;
+        try {
+            sent = sendSteadily(clients);
+            log("sending stopped: %d messages", sent);
+        } finally {
+            // A kill's restart must not come after the suite was stopped: it would outlive the run.
+            for (Thread thread : chaos) {
+                thread.join();
+            }
         }
         long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(number("drain"));
         while (pending(clients) > 0 && System.nanoTime() < drainDeadline) {
@@ -147,15 +239,14 @@ public final class ChaosScenario {
         }
         awaitDeliveriesSettled(clients, drainDeadline);
         long unacknowledged = pending(clients);
-        log("drained: %d unacknowledged, %d sockets open", unacknowledged, openSockets.get());
+        long openAfterDrain = openSockets.get();
+        log("drained: %d unacknowledged, %d sockets open", unacknowledged, openAfterDrain);
         vertx.cancelTimer(resender);
         clients.forEach(ResumingClient::stop);
 
         writeReceived(clients, Path.of("target", "chaos-received.txt"));
         DeliveryChecker.Result result = DeliveryChecker.check(collect(clients, history));
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        report(clients, sent, unacknowledged, result);
-        return result.clean() && unacknowledged == 0 ? 0 : 1;
+        return result(clients, sent, unacknowledged, openAfterDrain, result);
     }
 
     /** What each member received and how it connected, one line per member: the evidence behind the counts. */
@@ -223,6 +314,7 @@ public final class ChaosScenario {
                 sleepMillis(wait);
             }
             action.run();
+            completedKills.add(option);
         }, "chaos-" + option);
         thread.start();
         return thread;
@@ -250,24 +342,21 @@ public final class ChaosScenario {
         return checked;
     }
 
-    private void report(List<ResumingClient> clients, long sent, long unacknowledged, DeliveryChecker.Result result) {
-        long[] kills = { number("kill-replica-at") * 1000L, number("kill-gateway-at") * 1000L, number("kill-redis-at") * 1000L };
+    private Result result(List<ResumingClient> clients, long sent, long unacknowledged, long openAfterDrain,
+            DeliveryChecker.Result result) {
+        String[] options = { "kill-replica-at", "kill-gateway-at", "kill-redis-at" };
+        long[] kills = Arrays.stream(options).mapToLong(option -> number(option) * 1000L).toArray();
         String[] names = { "chat-service replica", "gateway", "Redis" };
+        List<Kill> killed = new ArrayList<>();
         for (int k = 0; k < kills.length; k++) {
             long from = kills[k];
-            long closed;
+            long next = Arrays.stream(kills).filter(t -> t > from).min().orElse(Long.MAX_VALUE);
             synchronized (closeTimes) {
-                closed = closeTimes.stream().filter(t -> t >= from && t < from + 3000).count();
+                long within3s = closeTimes.stream().filter(t -> t >= from && t < from + 3000).count();
+                long beforeNext = closeTimes.stream().filter(t -> t >= from && t < next).count();
+                killed.add(new Kill(names[k], from, completedKills.contains(options[k]), within3s, beforeNext));
             }
-            System.out.printf("kill of %-20s at %2d s: %d of %d sockets closed within 3 s%n", names[k], from / 1000, closed, clients.size());
         }
-        System.out.printf("sockets opened %d times (%d members), close codes %s, error frames %s, resync_required %d, "
-                + "re-sends answered again with a message already received %d%n", opens.get(), clients.size(), closeCodes, errorCodes,
-                resyncs.get(), clients.stream().mapToLong(ResumingClient::repeatedAcknowledgements).sum());
-        System.out.printf("lost from history %d, deliveries missed %d, duplicated in history %d, delivered twice %d, "
-                + "out of order %d, received but not in history %d, unacknowledged after the drain %d%n", result.lostFromHistory(),
-                result.missedDeliveries(), result.duplicatedInHistory(), result.duplicatedDeliveries(), result.outOfOrder(),
-                result.unknown(), unacknowledged);
         Map<String, Map<String, Long>> byKind = new TreeMap<>();
         Map<String, List<DeliveryChecker.Problem>> examples = new TreeMap<>();
         for (DeliveryChecker.Problem problem : result.problems()) {
@@ -277,10 +366,32 @@ public final class ChaosScenario {
                 some.add(problem);
             }
         }
-        byKind.forEach((kind, phases) -> System.out.printf("%s, by the phase its message was first sent in: %s; e.g. %s%n", kind,
-                phases, examples.get(kind)));
-        System.out.printf("chaos: sent %d, acknowledged %d, delivered %d, lost %d, duplicated %d, out_of_order %d%n", sent,
-                result.acknowledged(), result.delivered(), result.lost(), result.duplicated(), result.outOfOrder());
+        return new Result(clients.size(), sent, unacknowledged, killed, victimSockets, survivorSockets, openAfterDrain, opens.get(),
+                counts(closeCodes), counts(errorCodes), resyncs.get(),
+                clients.stream().mapToLong(ResumingClient::repeatedAcknowledgements).sum(), result, byKind, examples);
+    }
+
+    /** A snapshot in the map's own order, so that it prints as the live map did. */
+    private static Map<String, Long> counts(Map<String, AtomicLong> live) {
+        Map<String, Long> snapshot = new LinkedHashMap<>();
+        live.forEach((key, count) -> snapshot.put(key, count.get()));
+        return snapshot;
+    }
+
+    /** {@code chat_sockets_open} of a chat-service replica, from its metrics; -1 when they cannot be read. */
+    private static long socketsOpen(ServiceProcess replica) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(replica.managementUrl() + "/q/metrics")).timeout(Duration.ofSeconds(5))
+                .build();
+        try {
+            String metrics = METRICS.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            return metrics.lines().filter(line -> line.startsWith("chat_sockets_open"))
+                    .mapToLong(line -> Math.round(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))).findFirst().orElse(-1);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /** The phase a problem's message was first sent in (by its client id, else by its id's timestamp). */

@@ -118,6 +118,9 @@ final class ResumingClient {
         failedAttempts = 0;
 
         ws.textMessageHandler(this::onFrame);
+        // A reset connection is what the kills cause; its close follows and reconnects. Without a handler
+        // Vert.x would log each one as an error.
+        ws.exceptionHandler(failure -> { });
         ws.closeHandler(v -> closed(ws));
         events.opened();
     }

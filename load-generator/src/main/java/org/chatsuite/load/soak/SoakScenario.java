@@ -71,7 +71,7 @@ public final class SoakScenario {
     private int soak(LaunchedSuite suite, List<ServiceProbe> probes, int duration) throws Exception {
         int socketCount = number("sockets");
         List<Session> sessions = registerInParallel(suite.userService().url(), Math.min(number("users"), socketCount));
-        List<User> users = sessions.stream().map(s -> new User(s.userId(), s.accessToken())).toList();
+        List<User> users = sessions.stream().map(s -> new User(s.userId(), null, s.accessToken())).toList();
         Map<Integer, String> conversationOfUser = new Accounts().createGroups(suite.gateway().url(), users, number("group-size"));
         List<String> conversationIds = conversationOfUser.values().stream().distinct().sorted().toList();
         List<Integer> conversationOfSocket = new ArrayList<>();
