@@ -189,7 +189,9 @@ class SuiteScenarioIT {
                 String sinceStop = new String(log, Math.toIntExact(logSizes.get(service)),
                         log.length - Math.toIntExact(logSizes.get(service)), StandardCharsets.UTF_8);
                 assertThat(sinceStop).as("%s's log since the stop", service)
-                        .contains("stopped in").doesNotContain("Timed out waiting for graceful shutdown");
+                        .contains("stopped in").doesNotContain("Timed out waiting for graceful shutdown")
+                        // A graceful stop is not a fault: nothing in it deserves a warning.
+                        .doesNotContain(" WARN ").doesNotContain(" ERROR ");
             }
         } finally {
             onReplicas.forEach(WsClient::close);

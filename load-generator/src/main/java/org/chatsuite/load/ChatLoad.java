@@ -41,7 +41,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * ({@link MessageRun}), and for a sweep each target's highest passing rate as a share of the ceiling's.</li>
  * <li>{@code connections}: opens N idle sockets and reports how long it took, failures and the
  * server's resident memory before and after.</li>
- * <li>{@code history} and {@code login-flood}: the REST figures of {@link RestBench}.</li>
+ * <li>{@code history} and {@code login-flood}: the REST figures of {@link RestBench} ({@code --readers}: profile
+ * readers beside the logins, 1 by default, 0 for the logins alone); {@code bcrypt}: the machine's raw rate of bcrypt
+ * verifications ({@code --cost}, 12, on {@code --threads}, one per core), what the login rate compares with.</li>
  * </ul>
  * With {@code --launch} it starts the stack itself (embedded PostgreSQL and Redis, the packaged
  * user-service, {@code --chat-replicas} chat-service replicas and the gateway, throttles off);
@@ -92,6 +94,12 @@ public final class ChatLoad {
             Map<String, String> chaos = new HashMap<>(ChaosScenario.DEFAULTS);
             chaos.putAll(given);
             System.exit(new ChaosScenario(chaos).run());
+        }
+        if ("bcrypt".equals(given.get("mode"))) {
+            RestBench.bcryptRate(Integer.parseInt(given.getOrDefault("cost", "12")),
+                    Integer.parseInt(given.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors()))),
+                    Integer.parseInt(given.getOrDefault("duration", "10")));
+            System.exit(0);
         }
         if ("soak".equals(given.get("mode"))) {
             Map<String, String> soak = new HashMap<>(SoakScenario.DEFAULTS);
@@ -292,7 +300,8 @@ public final class ChatLoad {
         if (options.get("mode").equals("history")) {
             bench.history(users, target.restUrl(), clients, intOption("warmup"), intOption("duration"));
         } else {
-            bench.loginFlood(users, clients, intOption("warmup"), intOption("duration"));
+            bench.loginFlood(users, clients, Integer.parseInt(options.getOrDefault("readers", "1")), intOption("warmup"),
+                    intOption("duration"));
         }
     }
 

@@ -16,6 +16,8 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.chatsuite.load.Accounts.User;
 
+import at.favre.lib.crypto.bcrypt.BCrypt;
+
 /**
  * ChatLoad's REST modes of issue 14, closed-loop clients on the JDK's HTTP client, latency from send
  * to the full body:
@@ -29,7 +31,13 @@ import org.chatsuite.load.Accounts.User;
  */
 final class RestBench {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1, as browsers speak to a cleartext endpoint: each client then holds connections of its
+     * own. The JDK's default (HTTP/2 by h2c upgrade) would carry every client over one shared
+     * connection, so one event loop of the server would serve the whole benchmark.
+     */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final Accounts accounts;
 
     RestBench(Accounts accounts) {
@@ -51,8 +59,11 @@ final class RestBench {
         System.out.println("history  " + closedLoop(clients, seconds, () -> page));
     }
 
-    /** Logins at {@code usersUrl} (user-service or the gateway), and one reader of the profile there. */
-    void loginFlood(String usersUrl, int clients, int warmup, int seconds) throws Exception {
+    /**
+     * Logins at {@code usersUrl} (user-service or the gateway), and {@code readers} closed-loop readers
+     * of the profile there (0: the logins alone, to compare their rate with {@link #bcryptRate}).
+     */
+    void loginFlood(String usersUrl, int clients, int readers, int warmup, int seconds) throws Exception {
         User user = accounts.registerUsers(usersUrl, 1).get(0);
         String body = "{\"email\":\"" + user.email() + "\",\"password\":\"" + Accounts.PASSWORD + "\"}";
         HttpRequest login = HttpRequest.newBuilder(URI.create(usersUrl + "/api/users/login/")).timeout(Duration.ofSeconds(30))
@@ -62,7 +73,9 @@ final class RestBench {
         AtomicReference<String> profileResult = new AtomicReference<>();
         Thread reader = new Thread(() -> {
             try {
-                profileResult.set(closedLoop(1, seconds, () -> profile));
+                if (readers > 0) {
+                    profileResult.set(closedLoop(readers, seconds, () -> profile));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -71,7 +84,39 @@ final class RestBench {
         String logins = closedLoop(clients, seconds, () -> login);
         reader.join();
         System.out.println("login    " + logins);
-        System.out.println("profile  " + profileResult.get() + " (during the logins)");
+        if (readers > 0) {
+            System.out.printf("profile  %s (%d reader%s, during the logins)%n", profileResult.get(), readers, readers == 1 ? "" : "s");
+        }
+    }
+
+    /**
+     * The machine's raw rate of what a login costs most: verifying a password hashed with bcrypt at
+     * {@code cost}, on {@code threads} threads of this JVM, with no server around it.
+     */
+    static void bcryptRate(int cost, int threads, int seconds) throws InterruptedException {
+        char[] password = Accounts.PASSWORD.toCharArray();
+        String hash = BCrypt.withDefaults().hashToString(cost, password);
+        BCrypt.verifyer().verify(password, hash); // warm-up: class loading and a first compilation
+        AtomicLong verified = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread worker = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    if (!BCrypt.verifyer().verify(password, hash).verified) {
+                        throw new IllegalStateException("bcrypt did not verify its own hash");
+                    }
+                    verified.incrementAndGet();
+                }
+            });
+            worker.start();
+            workers.add(worker);
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        System.out.printf("bcrypt cost %d, %d thread%s, %d s: %d verifications, %.2f/s%n", cost, threads, threads == 1 ? "" : "s",
+                seconds, verified.get(), verified.get() / (double) seconds);
     }
 
     /** {@code clients} threads sending {@code request} one after another for {@code seconds}; returns the summary. */

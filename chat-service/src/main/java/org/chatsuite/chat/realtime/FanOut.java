@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -388,6 +389,15 @@ public class FanOut {
     private static void deliver(Room room, String id, String frame) {
         room.advanceTo(id);
         room.sockets.forEach(s -> s.deliverMessage(id, frame));
+    }
+
+    /**
+     * Stopping starts with the shutdown delay, not after it: the Redis client's own shutdown may end
+     * the subscriber connection before {@link ShutdownEvent} observers run, and that end is not a
+     * loss to recover from (nor to warn about). Delivery goes on meanwhile on the open connection.
+     */
+    void onShutdownBegins(@Observes ShutdownDelayInitiatedEvent event) {
+        stopped = true;
     }
 
     void onShutdown(@Observes ShutdownEvent event) {
