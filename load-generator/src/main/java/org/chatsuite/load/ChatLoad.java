@@ -21,6 +21,10 @@ import org.chatsuite.load.ceiling.BroadcastServer;
 import org.chatsuite.load.ceiling.Ceiling;
 import org.chatsuite.load.chaos.ChaosScenario;
 import org.chatsuite.load.soak.SoakScenario;
+import org.chatsuite.processes.LocalProcess;
+import org.chatsuite.processes.Ports;
+import org.chatsuite.processes.RedisProcess;
+import org.chatsuite.processes.RedisProcess.AppendFsync;
 import org.chatsuite.testsupport.ServiceProcess;
 
 import io.vertx.core.Vertx;
@@ -46,7 +50,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
  * verifications ({@code --cost}, 12, on {@code --threads}, one per core), what the login rate compares with.</li>
  * </ul>
  * With {@code --launch} it starts the stack itself (embedded PostgreSQL and Redis, the packaged
- * user-service, {@code --chat-replicas} chat-service replicas and the gateway, throttles off);
+ * user-service, {@code --chat-replicas} chat-service replicas and the gateway, throttles off; with
+ * {@code --appendfsync always|everysec} on a Redis with an append-only file, as in production);
  * otherwise it targets {@code --gateway-url}, {@code --chat-url} (comma-separated replicas) and
  * {@code --users-url}.
  * Every run is bounded by {@code --duration} and stops by itself. {@code --mode chaos} is the fault-injection
@@ -62,6 +67,8 @@ public final class ChatLoad {
     private String gatewayUrl;
     /** Launched processes whose resident memory is reported, by name (gateway first, then the chat replicas). */
     private final Map<String, Long> measured = new java.util.LinkedHashMap<>();
+    /** The suite's own Redis when {@code --appendfsync} asks for one, else null. */
+    private LocalProcess durableRedis;
     /** A sweep's highest passing rate per target (empty: none passed), in the order the targets ran. */
     private final Map<Target, java.util.Optional<MessageRun.Result>> highestPassing = new java.util.LinkedHashMap<>();
 
@@ -140,6 +147,9 @@ public final class ChatLoad {
             }
         } finally {
             launched.forEach(ServiceProcess::stop);
+            if (durableRedis != null) {
+                durableRedis.stop(java.time.Duration.ofSeconds(10));
+            }
         }
     }
 
@@ -168,10 +178,10 @@ public final class ChatLoad {
         };
     }
 
-    private void launch(List<ServiceProcess> launched) {
+    private void launch(List<ServiceProcess> launched) throws IOException {
         // Users are registered with the test cost of bcrypt (10), a login flood hashes at production's (12).
         String cost = options.getOrDefault("bcrypt-cost", options.get("mode").equals("login-flood") ? "12" : null);
-        LaunchedSuite suite = LaunchedSuite.start(intOption("chat-replicas"), Map.of(),
+        LaunchedSuite suite = LaunchedSuite.start(intOption("chat-replicas"), durableRedis(),
                 cost == null ? Map.of() : Map.of("chatsuite.password.bcrypt-cost", cost));
         launched.add(suite.userService());
         launched.addAll(suite.chats());
@@ -184,6 +194,25 @@ public final class ChatLoad {
         usersUrl = suite.userService().url();
         chatUrls = suite.chats().stream().map(ServiceProcess::url).toList();
         gatewayUrl = suite.gateway().url();
+    }
+
+    /**
+     * {@code --appendfsync always|everysec}: the suite gets a Redis of its own with an append-only file
+     * forced to disk as production's is (the shared test Redis keeps nothing on disk), so that a run
+     * shows what durable acknowledgement costs. Without it: no configuration added.
+     */
+    private Map<String, String> durableRedis() throws IOException {
+        String policy = options.get("appendfsync");
+        if (policy == null) {
+            return Map.of();
+        }
+        AppendFsync fsync = AppendFsync.parse(policy, "--appendfsync");
+        Path dir = Files.createDirectories(Path.of("target", "bench-redis-" + System.currentTimeMillis()).toAbsolutePath());
+        int port = Ports.free();
+        durableRedis = RedisProcess.start(port, List.of("dir " + dir, "appendonly yes", fsync.setting(), "save \"\""),
+                dir.resolve("redis.log"), false);
+        System.out.printf("Redis on 127.0.0.1:%d with an append-only file in %s, %s%n", port, dir, fsync.setting());
+        return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + port);
     }
 
     // ---------------------------------------------------------------- messages
