@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -89,7 +88,9 @@ class AccountTest {
 
     @Test
     void listExcludesTheCallerNewestFirstWithPaging() {
-        String tag = "Zq" + UUID.randomUUID().toString().replaceAll("[^a-z]", "").substring(0, 6);
+        // Six random letters (names accept letters only); a UUID's hex letters were sometimes fewer than six.
+        String tag = "Zq" + java.util.concurrent.ThreadLocalRandom.current().ints(6, 'a', 'z' + 1)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append);
         List<Accounts.Session> created = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             created.add(registerNamed(tag, "Member"));
