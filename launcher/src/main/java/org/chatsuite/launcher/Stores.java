@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.chatsuite.processes.Database;
@@ -107,12 +108,9 @@ final class Stores implements AutoCloseable {
         Console.info("Redis: starting on 127.0.0.1:%d (append-only file in %s, appendfsync %s)", options.redisPort(), dir,
                 options.appendFsync().redisName());
         // In a session of its own: Ctrl-C in the terminal reaches it only through the launcher, after the services.
-        redis = RedisProcess.start(options.redisPort(), List.of(
-                "dir " + dir,
-                "pidfile " + dir.resolve("redis.pid"),
-                "appendonly yes",
-                options.appendFsync().setting(),
-                "save \"\""), logs.resolve("redis.log"), true);
+        List<String> settings = new ArrayList<>(RedisProcess.appendOnly(dir, options.appendFsync()));
+        settings.add("pidfile " + dir.resolve("redis.pid"));
+        redis = RedisProcess.start(options.redisPort(), settings, logs.resolve("redis.log"), true);
         redisUrl = "redis://127.0.0.1:" + options.redisPort();
     }
 

@@ -209,8 +209,7 @@ public final class ChatLoad {
         AppendFsync fsync = AppendFsync.parse(policy, "--appendfsync");
         Path dir = Files.createDirectories(Path.of("target", "bench-redis-" + System.currentTimeMillis()).toAbsolutePath());
         int port = Ports.free();
-        durableRedis = RedisProcess.start(port, List.of("dir " + dir, "appendonly yes", fsync.setting(), "save \"\""),
-                dir.resolve("redis.log"), false);
+        durableRedis = RedisProcess.start(port, RedisProcess.appendOnly(dir, fsync), dir.resolve("redis.log"), false);
         System.out.printf("Redis on 127.0.0.1:%d with an append-only file in %s, %s%n", port, dir, fsync.setting());
         return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + port);
     }

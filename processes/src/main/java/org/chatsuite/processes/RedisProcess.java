@@ -80,6 +80,14 @@ public final class RedisProcess {
     }
 
     /**
+     * The configuration lines of a Redis that keeps its data in an append-only file in {@code dir},
+     * forced to disk as {@code fsync} says, and takes no snapshots.
+     */
+    public static List<String> appendOnly(Path dir, AppendFsync fsync) {
+        return List.of("dir " + dir, "appendonly yes", fsync.setting(), "save \"\"");
+    }
+
+    /**
      * Starts Redis on 127.0.0.1:{@code port} with the given configuration lines (e.g.
      * {@code appendonly yes}) and returns once it answers PING (it loads its append-only file first).
      * With {@code ownSession} it runs in a session of its own where {@code setsid} exists, so that

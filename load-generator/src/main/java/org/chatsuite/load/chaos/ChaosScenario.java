@@ -151,7 +151,7 @@ public final class ChaosScenario {
         Path redisDir = Files.createDirectories(Path.of("target", "chaos-redis-" + System.currentTimeMillis()).toAbsolutePath());
         int redisPort = Ports.free();
         AppendFsync fsync = AppendFsync.parse(options.getOrDefault("appendfsync", AppendFsync.LOCAL_DEFAULT.redisName()), "--appendfsync");
-        List<String> redisSettings = List.of("dir " + redisDir, "appendonly yes", fsync.setting(), "save \"\"");
+        List<String> redisSettings = RedisProcess.appendOnly(redisDir, fsync);
         Path redisLog = redisDir.resolve("redis.log");
         LocalProcess[] redis = { RedisProcess.start(redisPort, redisSettings, redisLog, false) };
         log("Redis on 127.0.0.1:%d, append-only file in %s, %s", redisPort, redisDir, fsync.setting());
